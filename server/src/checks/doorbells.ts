@@ -1,0 +1,2 @@
+// doorbells checks: registered by the family module.
+export {};

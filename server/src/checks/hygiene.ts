@@ -1,0 +1,2 @@
+// hygiene checks: registered by the family module.
+export {};

@@ -1,0 +1,2 @@
+// isolation checks: registered by the family module.
+export {};

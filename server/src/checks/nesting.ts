@@ -1,0 +1,2 @@
+// nesting checks: registered by the family module.
+export {};

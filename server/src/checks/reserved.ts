@@ -1,0 +1,2 @@
+// reserved checks: registered by the family module.
+export {};

@@ -1,0 +1,86 @@
+// The one engine behind the CLI and the language server: load a configuration, build the model
+// and the translation, run every registered check, apply suppressions and rule severities.
+
+import * as fs from 'node:fs';
+import { IMPLEMENTATIONS, makeDiagnostic, type CheckContext } from './checks/index';
+import { applySuppressions } from './checks/suppressions';
+import { buildConfiguration } from './model/build';
+import { Translation } from './model/translation';
+import type { Configuration, Diagnostic, Severity } from './model/types';
+import { loadSources, ParseCache, type FileHost } from './model/workspace';
+
+export type RuleSetting = Severity | 'off';
+export type RuleSettings = Record<string, RuleSetting>;
+
+export interface AnalyzeOptions {
+  host?: FileHost;
+  workspaceRoot?: string | null;
+  cache?: ParseCache;
+  rules?: RuleSettings;
+}
+
+export interface Analysis {
+  config: Configuration;
+  tx: Translation;
+  /** After suppressions and rule settings, sorted by file then position. */
+  diagnostics: Diagnostic[];
+  /** Checks that threw: a bug in the checker, reported once each. */
+  internalErrors: string[];
+}
+
+export const diskHost: FileHost = {
+  read(p) {
+    try {
+      return fs.readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Check the configuration rooted at `rootPath`; `undefined` when the root cannot be read. */
+export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis | undefined {
+  const sources = loadSources(rootPath, { host: opts.host ?? diskHost, workspaceRoot: opts.workspaceRoot ?? null, cache: opts.cache ?? new ParseCache() });
+  if (!sources) return undefined;
+  const config = buildConfiguration(sources);
+  const tx = new Translation(config);
+  const found: Diagnostic[] = [...config.diagnostics];
+  const internalErrors: string[] = [];
+  const ctx: CheckContext = {
+    config,
+    tx,
+    report: (code, loc, message, related = []) => found.push(makeDiagnostic(code, loc, message, related)),
+  };
+  for (const check of IMPLEMENTATIONS) {
+    try {
+      check.run(ctx);
+    } catch (e) {
+      internalErrors.push(`check ${check.codes.join('/')} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  let diagnostics = applySuppressions(config.files, dedupe(found));
+  diagnostics = applyRules(diagnostics, opts.rules ?? {});
+  const order = new Map(config.files.map((f, i) => [f, i]));
+  diagnostics.sort((a, b) => order.get(a.loc.file)! - order.get(b.loc.file)! || a.loc.span.start - b.loc.span.start || a.code.localeCompare(b.code));
+  return { config, tx, diagnostics, internalErrors };
+}
+
+export function applyRules(diags: Diagnostic[], rules: RuleSettings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const r = rules[d.code];
+    if (r === 'off') continue;
+    out.push(r ? { ...d, severity: r } : d);
+  }
+  return out;
+}
+
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.loc.file.path}:${d.loc.span.start}:${d.loc.span.end}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,852 @@
+// AST → semantic model: one namespace across the files, references resolved, defaults applied,
+// and the diagnostics of the "Syntax and names" family.
+
+import type * as ast from '../../../grammar/src/ast';
+import { U64_MAX, alignDown, formatSize, hex, isPowerOfTwo, type Interval } from './intervals';
+import {
+  BACKENDS,
+  DEFAULT_DOMAIN_TYPES,
+  DOMAIN_TYPES,
+  IOMMU_MODELS,
+  IRQCHIP_MODELS,
+  NEUTRAL_DRIVERS,
+  PAGE_SIZES,
+  PASID_TABLE_FORMATS,
+  PERMISSIONS,
+  REGION_TYPES,
+  STAGE1_MODES,
+  type AttachEntry,
+  type Backend,
+  type Configuration,
+  type DefaultDomainType,
+  type Device,
+  type Diagnostic,
+  type Domain,
+  type DomainType,
+  type Expectation,
+  type Group,
+  type Iommu,
+  type IommuModel,
+  type Irqchip,
+  type IrqchipModel,
+  type Loc,
+  type Mapping,
+  type Perm,
+  type Reference,
+  type Region,
+  type RegionType,
+  type Related,
+  type SourceFile,
+  type Stage1Mode,
+  type Symbol,
+  type SymbolKind,
+} from './types';
+import type { LoadedSources } from './workspace';
+
+const MIB = 1n << 20n;
+
+interface Ctx {
+  diags: Diagnostic[];
+  symbols: Map<string, Symbol>;
+  references: Reference[];
+  /** Declarations that contain a syntax error or an unresolved reference. */
+  broken: Set<Symbol>;
+  current: Symbol | null;
+}
+
+function syntaxDiagnostics(files: SourceFile[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const file of files)
+    for (const e of file.syntaxErrors)
+      out.push({ code: 'syntax', severity: 'error', loc: { file, span: e.span }, message: e.message, related: [] });
+  return out;
+}
+
+function report(ctx: Ctx, code: string, loc: Loc, message: string, related: Related[] = []): void {
+  ctx.diags.push({ code, severity: 'error', loc, message, related });
+}
+
+function spanHasSyntaxError(file: SourceFile, span: ast.Span): boolean {
+  return file.syntaxErrors.some((e) => e.span.start < span.end && e.span.end > span.start || (e.span.start === e.span.end && e.span.start >= span.start && e.span.start <= span.end));
+}
+
+// ---- values -------------------------------------------------------------------------------
+
+function num(ctx: Ctx, file: SourceFile, n: ast.Num | undefined): bigint | null {
+  if (!n) return null;
+  if (n.value === null) {
+    report(ctx, 'bad-number', { file, span: n.span }, `${n.text} does not fit in 64 bits (the largest value is 0xffff_ffff_ffff_ffff)`);
+    markBroken(ctx);
+    return null;
+  }
+  return n.value;
+}
+
+/** Evaluate a range, reporting `bad-number` for size 0, L < A and wrap-around. */
+function range(ctx: Ctx, file: SourceFile, r: ast.AddrRange | undefined): Interval | null {
+  if (!r) return null;
+  const start = num(ctx, file, r.start);
+  if (r.size) {
+    const size = num(ctx, file, r.size);
+    if (start === null || size === null) return null;
+    if (size === 0n) {
+      report(ctx, 'bad-number', { file, span: r.size.span }, 'a range size must be greater than 0');
+      markBroken(ctx);
+      return null;
+    }
+    const last = start + size - 1n;
+    if (last > U64_MAX) {
+      const span = { start: r.span.start, end: Math.max(r.span.end, r.size.span.end) };
+      report(ctx, 'bad-number', { file, span: r.span.end >= r.size.span.end ? r.span : span }, `range ${hex(start)} size ${formatSize(size)} wraps past 0xffff_ffff_ffff_ffff`);
+      markBroken(ctx);
+      return null;
+    }
+    return { start, last };
+  }
+  if (r.last) {
+    const last = num(ctx, file, r.last);
+    if (start === null || last === null) return null;
+    if (last < start) {
+      report(ctx, 'bad-number', { file, span: r.span }, `range ${hex(start)}..${hex(last)} ends before it starts (the last address is inclusive)`);
+      markBroken(ctx);
+      return null;
+    }
+    return { start, last };
+  }
+  return null;
+}
+
+function markBroken(ctx: Ctx): void {
+  if (ctx.current) ctx.broken.add(ctx.current);
+}
+
+function oneOf<T extends string>(ctx: Ctx, file: SourceFile, name: ast.Name | undefined, allowed: readonly T[], what: string): T | null {
+  if (!name) return null;
+  if ((allowed as readonly string[]).includes(name.text)) return name.text as T;
+  report(ctx, 'bad-value', { file, span: name.span }, `'${name.text}' is not a valid ${what}; expected ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  markBroken(ctx);
+  return null;
+}
+
+function smallInt(ctx: Ctx, file: SourceFile, n: ast.Num | undefined, lo: number, hi: number, what: string): number | null {
+  const v = num(ctx, file, n);
+  if (v === null || !n) return null;
+  if (v < BigInt(lo) || v > BigInt(hi)) {
+    report(ctx, 'bad-value', { file, span: n.span }, `${what} must be between ${lo} and ${hi}, not ${n.text}`);
+    markBroken(ctx);
+    return null;
+  }
+  return Number(v);
+}
+
+/** Report `bad-value` for a property that appears a second time in one block. */
+function onceEach(ctx: Ctx, file: SourceFile, props: readonly { kind: string; keyword: ast.Span }[], what: string, repeatable: readonly string[]): void {
+  const seen = new Map<string, ast.Span>();
+  for (const p of props) {
+    if (repeatable.includes(p.kind)) continue;
+    const first = seen.get(p.kind);
+    if (first) {
+      report(ctx, 'bad-value', { file, span: p.keyword }, `'${p.kind}' is given twice in ${what}`, [
+        { loc: { file, span: first }, message: `first '${p.kind}' here` },
+      ]);
+    } else seen.set(p.kind, p.keyword);
+  }
+}
+
+// ---- names --------------------------------------------------------------------------------
+
+const KIND_WORD: Record<SymbolKind, string> = {
+  iommu: 'an iommu',
+  irqchip: 'an irqchip',
+  device: 'a device',
+  group: 'a group',
+  domain: 'a domain',
+};
+
+function lookup<K extends SymbolKind>(ctx: Ctx, file: SourceFile, name: ast.Name | undefined, kinds: readonly K[], role: string): Extract<Symbol, { kind: K }> | null {
+  if (!name) return null;
+  const loc = { file, span: name.span };
+  const sym = ctx.symbols.get(name.text) ?? null;
+  ctx.references.push({ loc, name: name.text, target: sym });
+  if (!sym) {
+    report(ctx, 'unknown-name', loc, `no ${kinds.join(' or ')} named '${name.text}'`);
+    markBroken(ctx);
+    return null;
+  }
+  if (!(kinds as readonly string[]).includes(sym.kind)) {
+    report(ctx, 'wrong-kind', loc, `'${name.text}' is ${KIND_WORD[sym.kind]}, but ${role} must name ${kinds.map((k) => KIND_WORD[k]).join(' or ')}`, [
+      { loc: sym.nameLoc, message: `'${name.text}' is declared here as ${KIND_WORD[sym.kind]}` },
+    ]);
+    markBroken(ctx);
+    return null;
+  }
+  return sym as Extract<Symbol, { kind: K }>;
+}
+
+// ---- defaults (language.md §4, §5) -------------------------------------------------------
+
+function defaultIas(model: IommuModel | null): number {
+  return model === 'dart' ? 36 : 48;
+}
+function defaultOas(model: IommuModel | null): number {
+  return model === 'dart' ? 36 : 48;
+}
+function defaultPgsizes(model: IommuModel | null): bigint[] {
+  return model === 'dart' ? [16n << 10n] : [4n << 10n, 2n << 20n, 1n << 30n];
+}
+function defaultNesting(model: IommuModel | null): boolean {
+  return model === 'smmuv3' || model === 'vtd';
+}
+function defaultSwMsi(model: IommuModel | null): Interval | null {
+  return model === 'smmuv3' || model === 'smmuv2' || model === 'virtio-iommu' ? { start: 0x8000000n, last: 0x8000000n + MIB - 1n } : null;
+}
+function defaultMsiWindow(model: IommuModel | null): Interval | null {
+  if (model === 'vtd' || model === 'amd-vi') return { start: 0xfee00000n, last: 0xfee00000n + MIB - 1n };
+  if (model === 'dart') return { start: 0xfffff000n, last: 0xffffffffn };
+  return null;
+}
+
+// ---- build --------------------------------------------------------------------------------
+
+function declKind(st: ast.TopStatement): SymbolKind | null {
+  switch (st.kind) {
+    case 'iommu':
+    case 'irqchip':
+    case 'device':
+    case 'group':
+    case 'domain':
+      return st.kind;
+    default:
+      return null;
+  }
+}
+
+export function buildConfiguration(sources: LoadedSources): Configuration {
+  const files = sources.files;
+  const root = files[0]!;
+  const ctx: Ctx = { diags: [...syntaxDiagnostics(files), ...sources.diagnostics], symbols: new Map(), references: [], broken: new Set(), current: null };
+
+  const iommus: Iommu[] = [];
+  const irqchips: Irqchip[] = [];
+  const devices: Device[] = [];
+  const groups: Group[] = [];
+  const domains: Domain[] = [];
+  const pending: { file: SourceFile; st: ast.TopStatement }[] = [];
+
+  let backend: Backend = 'iommufd';
+  let backendLoc: Loc | null = null;
+  let pageSize = 4096n;
+  let pageSizeLoc: Loc | null = null;
+  let allowUnsafe = false;
+
+  // Pass 1: global settings and the namespace.
+  for (const file of files) {
+    for (const st of file.ast.statements) {
+      const kind = declKind(st);
+      if (kind) {
+        const decl = st as ast.Decl;
+        if (!decl.name) continue;
+        const nameLoc = { file, span: decl.name.span };
+        const declLoc = { file, span: decl.span };
+        const prior = ctx.symbols.get(decl.name.text);
+        if (prior) {
+          report(ctx, 'duplicate-name', nameLoc, `'${decl.name.text}' is already declared as ${KIND_WORD[prior.kind]}; names share one namespace`, [
+            { loc: prior.nameLoc, message: `first declaration of '${decl.name.text}'` },
+          ]);
+          continue;
+        }
+        const base = { name: decl.name.text, nameLoc, declLoc, broken: spanHasSyntaxError(file, decl.span) };
+        const sym = makeSymbol(kind, decl, base);
+        ctx.symbols.set(decl.name.text, sym);
+        ctx.references.push({ loc: nameLoc, name: decl.name.text, target: sym });
+        if (base.broken) ctx.broken.add(sym);
+        pending.push({ file, st });
+        switch (sym.kind) {
+          case 'iommu':
+            iommus.push(sym);
+            break;
+          case 'irqchip':
+            irqchips.push(sym);
+            break;
+          case 'device':
+            sym.index = devices.length;
+            devices.push(sym);
+            break;
+          case 'group':
+            groups.push(sym);
+            break;
+          case 'domain':
+            domains.push(sym);
+            break;
+        }
+        continue;
+      }
+      switch (st.kind) {
+        case 'backend': {
+          const loc = { file, span: st.span };
+          if (backendLoc) {
+            report(ctx, 'bad-value', { file, span: st.keyword }, "'backend' is given twice in the configuration", [{ loc: backendLoc, message: 'first backend here' }]);
+            break;
+          }
+          backendLoc = loc;
+          const v = oneOf(ctx, file, st.value, BACKENDS, 'backend');
+          if (v) backend = v;
+          break;
+        }
+        case 'page-size': {
+          const loc = { file, span: st.span };
+          if (pageSizeLoc) {
+            report(ctx, 'bad-value', { file, span: st.keyword }, "'page-size' is given twice in the configuration", [{ loc: pageSizeLoc, message: 'first page-size here' }]);
+            break;
+          }
+          pageSizeLoc = loc;
+          const v = num(ctx, file, st.value);
+          if (v !== null && st.value) {
+            if (!isPowerOfTwo(v)) report(ctx, 'bad-number', { file, span: st.value.span }, `page size ${st.value.text} is not a power of two`);
+            else if (!(PAGE_SIZES as readonly bigint[]).includes(v)) report(ctx, 'bad-value', { file, span: st.value.span }, `page-size must be 4K, 16K or 64K, not ${st.value.text}`);
+            else pageSize = v;
+          }
+          break;
+        }
+        case 'allow-unsafe-interrupts':
+          allowUnsafe = true;
+          break;
+        case 'expect':
+          pending.push({ file, st });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  const soleIommu = iommus.length === 1 ? iommus[0]! : null;
+
+  // Pass 2: iommus and irqchips (no references to other objects).
+  for (const { file, st } of pending) {
+    if (st.kind === 'iommu' && st.name) {
+      const sym = ctx.symbols.get(st.name.text);
+      if (sym?.kind === 'iommu' && sym.decl === st) fillIommu(ctx, file, sym);
+    } else if (st.kind === 'irqchip' && st.name) {
+      const sym = ctx.symbols.get(st.name.text);
+      if (sym?.kind === 'irqchip' && sym.decl === st) fillIrqchip(ctx, file, sym);
+    }
+  }
+
+  // Pass 3: devices.
+  const pciSeen = new Map<string, Loc>();
+  for (const d of devices) fillDevice(ctx, d.nameLoc.file, d, iommus, soleIommu, pciSeen);
+
+  // Pass 4: groups (declared), then singleton groups.
+  for (const g of groups) {
+    ctx.current = g;
+    const file = g.nameLoc.file;
+    const decl = g.decl!;
+    for (const m of decl.members) {
+      const dev = lookup(ctx, file, m, ['device'], 'a group member');
+      if (!dev) continue;
+      if (dev.group) {
+        const first = dev.group;
+        report(ctx, 'group-membership', { file, span: m.span }, `device '${dev.name}' is already in group '${first.name}'; a device belongs to at most one IOMMU group`, [
+          { loc: first.nameLoc, message: `'${dev.name}' is listed in group '${first.name}'` },
+        ]);
+        continue;
+      }
+      dev.group = g;
+      g.members.push(dev);
+    }
+    ctx.current = null;
+  }
+  for (const d of devices) {
+    if (d.group) continue;
+    const g = makeSymbol('group', null, { name: d.name, nameLoc: d.nameLoc, declLoc: d.declLoc, broken: false }) as Group;
+    g.implicit = true;
+    g.members.push(d);
+    d.group = g;
+    groups.push(g);
+  }
+  for (const g of groups) {
+    const dd = g.defaultDomain;
+    const iommu = g.members.find((m) => m.iommu)?.iommu ?? soleIommu;
+    dd.iommu = iommu;
+    dd.type = iommu?.defaultDomain ?? 'dma';
+    dd.name = `default domain of ${g.implicit ? `device '${g.name}'` : `group '${g.name}'`}`;
+  }
+
+  // Pass 5: domains.
+  for (const dom of domains) fillDomain(ctx, dom.nameLoc.file, dom, pageSize);
+  // Parents may be declared after their children: derive iommus once every domain is read.
+  for (const dom of domains) deriveDomainIommu(dom, domains, soleIommu);
+
+  // Group attachments in source order (file order, then offset).
+  const allAttaches = domains.flatMap((d) => d.attaches);
+  const fileOrder = new Map(files.map((f, i) => [f, i]));
+  allAttaches.sort((a, b) => fileOrder.get(a.loc.file)! - fileOrder.get(b.loc.file)! || a.loc.span.start - b.loc.span.start);
+  for (const a of allAttaches) {
+    if (!a.group) continue;
+    if (a.pasid === null) {
+      if (!a.group.ridAttach) a.group.ridAttach = a;
+    } else {
+      const key = a.pasid.toString();
+      if (!a.group.pasidAttaches.has(key)) a.group.pasidAttaches.set(key, a);
+    }
+  }
+
+  // Pass 6: expectations.
+  const expectations: Expectation[] = [];
+  for (const { file, st } of pending) {
+    if (st.kind !== 'expect') continue;
+    ctx.current = null;
+    const loc = { file, span: st.span };
+    const device = lookup(ctx, file, st.device, ['device'], "an expect's subject");
+    let pasid: bigint | null = null;
+    if (st.pasid) pasid = num(ctx, file, st.pasid);
+    const address = num(ctx, file, st.address);
+    let result: Expectation['result'] | null = null;
+    if (st.result?.kind === 'address') {
+      const v = num(ctx, file, st.result.value);
+      if (v !== null) result = { kind: 'address', value: v };
+    } else if (st.result?.kind === 'irqchip') {
+      const chip = lookup(ctx, file, st.result.ref, ['irqchip'], "an expect's target");
+      if (chip) result = { kind: 'irqchip', irqchip: chip };
+    } else if (st.result?.kind === 'fault') result = { kind: 'fault' };
+    let access: 'read' | 'write' | null = null;
+    if (st.access) access = st.access.text === 'read' ? 'read' : st.access.text === 'write' ? 'write' : null;
+    if (device && address !== null && result && !(st.pasid && pasid === null)) {
+      expectations.push({ stmt: st, loc, device, pasid, access, address, result });
+    }
+  }
+
+  for (const s of ctx.broken) s.broken = true;
+
+  return {
+    files,
+    root,
+    backend,
+    pageSize,
+    allowUnsafeInterrupts: allowUnsafe,
+    iommus,
+    irqchips,
+    devices,
+    groups,
+    domains,
+    expectations,
+    symbols: ctx.symbols,
+    references: ctx.references,
+    diagnostics: ctx.diags,
+    includes: sources.includes,
+  };
+}
+
+function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: string; nameLoc: Loc; declLoc: Loc; broken: boolean }): Symbol {
+  switch (kind) {
+    case 'iommu':
+      return {
+        ...base, kind, decl: decl as ast.IommuDecl, model: null, ias: 48, oas: 48, pgsizes: [4096n], minPage: 4096n,
+        nesting: false, swMsi: null, msiWindow: null, reserved: [], defaultDomain: 'dma',
+      };
+    case 'irqchip':
+      return { ...base, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false };
+    case 'device':
+      return {
+        ...base, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
+        neutralDriver: true, ownRegions: [], swMsiProp: null, swMsiPropAst: null, pasidBits: null,
+        group: null as unknown as Group,
+      };
+    case 'group': {
+      const g: Group = {
+        ...base, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false,
+        defaultDomain: null as unknown as Domain, ridAttach: null, pasidAttaches: new Map(),
+      };
+      g.defaultDomain = {
+        ...base, kind: 'domain', decl: null, type: 'dma', iommu: null, iommuRef: null, nestParent: false, parent: null,
+        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null,
+        implicit: true, defaultOf: g,
+      };
+      return g;
+    }
+    case 'domain':
+      return {
+        ...base, kind, decl: decl as ast.DomainDecl, type: null, iommu: null, iommuRef: null, nestParent: false, parent: null,
+        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, implicit: false,
+      };
+  }
+}
+
+function region(start: bigint, last: bigint, type: RegionType, loc: Loc, byDefault: boolean, fromIommu?: Iommu): Region {
+  return { start, last, type, loc, byDefault, ...(fromIommu ? { fromIommu } : {}) };
+}
+
+function fillIommu(ctx: Ctx, file: SourceFile, io: Iommu): void {
+  ctx.current = io;
+  const decl = io.decl;
+  const props = decl.props;
+  onceEach(ctx, file, props, `iommu '${io.name}'`, ['reserved']);
+  const modelProp = props.find((p): p is ast.ModelProp => p.kind === 'model');
+  if (!modelProp) {
+    report(ctx, 'missing-property', io.nameLoc, `iommu '${io.name}' has no 'model' (one of ${IOMMU_MODELS.join(', ')})`);
+    markBroken(ctx);
+  }
+  const model = modelProp ? oneOf(ctx, file, modelProp.value, IOMMU_MODELS, 'IOMMU model') : null;
+  io.model = model;
+  io.ias = defaultIas(model);
+  io.oas = defaultOas(model);
+  io.pgsizes = defaultPgsizes(model);
+  io.nesting = defaultNesting(model);
+  io.defaultDomain = 'dma';
+  const sw = defaultSwMsi(model);
+  io.swMsi = sw ? region(sw.start, sw.last, 'sw-msi', io.nameLoc, true, io) : null;
+  const hw = defaultMsiWindow(model);
+  io.msiWindow = hw ? region(hw.start, hw.last, 'msi', io.nameLoc, true, io) : null;
+  io.reserved = model === 'amd-vi' ? [region(0xfd00000000n, 0xffffffffffn, 'reserved', io.nameLoc, true, io)] : [];
+  let declaredReserved = false;
+  for (const p of props) {
+    const loc = { file, span: p.span };
+    switch (p.kind) {
+      case 'ias':
+      case 'oas': {
+        const v = smallInt(ctx, file, p.value, 1, 64, p.kind);
+        if (v !== null) io[p.kind] = v;
+        break;
+      }
+      case 'pgsizes': {
+        const sizes: bigint[] = [];
+        for (const n of p.values) {
+          const v = num(ctx, file, n);
+          if (v === null) continue;
+          if (!isPowerOfTwo(v)) {
+            report(ctx, 'bad-number', { file, span: n.span }, `page size ${n.text} is not a power of two`);
+            markBroken(ctx);
+          } else sizes.push(v);
+        }
+        if (sizes.length > 0) io.pgsizes = sizes;
+        break;
+      }
+      case 'nesting':
+        io.nesting = true;
+        break;
+      case 'no-nesting':
+        io.nesting = false;
+        break;
+      case 'sw-msi':
+      case 'msi-window': {
+        if (p.none) {
+          if (p.kind === 'sw-msi') io.swMsi = null;
+          else io.msiWindow = null;
+          break;
+        }
+        const r = range(ctx, file, p.range);
+        if (!r) break;
+        const reg = region(r.start, r.last, p.kind === 'sw-msi' ? 'sw-msi' : 'msi', loc, false, io);
+        if (p.kind === 'sw-msi') io.swMsi = reg;
+        else io.msiWindow = reg;
+        break;
+      }
+      case 'reserved': {
+        const r = range(ctx, file, p.range);
+        const t = oneOf(ctx, file, p.type, REGION_TYPES, 'reserved region type');
+        if (!declaredReserved) {
+          // Declared regions add to the model's defaults (e.g. the AMD HT hole stays).
+          declaredReserved = true;
+        }
+        if (r && t) io.reserved.push(region(r.start, r.last, t, loc, false, io));
+        break;
+      }
+      case 'default-domain': {
+        const v = oneOf<DefaultDomainType>(ctx, file, p.value, DEFAULT_DOMAIN_TYPES, 'default domain type');
+        if (v) io.defaultDomain = v;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  io.pgsizes = [...new Set(io.pgsizes)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  io.minPage = io.pgsizes[0] ?? 4096n;
+  ctx.current = null;
+}
+
+function fillIrqchip(ctx: Ctx, file: SourceFile, chip: Irqchip): void {
+  ctx.current = chip;
+  const props = chip.decl.props;
+  onceEach(ctx, file, props, `irqchip '${chip.name}'`, []);
+  const modelProp = props.find((p): p is ast.ModelProp => p.kind === 'model');
+  if (!modelProp) {
+    report(ctx, 'missing-property', chip.nameLoc, `irqchip '${chip.name}' has no 'model' (one of ${IRQCHIP_MODELS.join(', ')})`);
+    markBroken(ctx);
+  }
+  const model = modelProp ? oneOf<IrqchipModel>(ctx, file, modelProp.value, IRQCHIP_MODELS, 'irqchip model') : null;
+  chip.model = model;
+  chip.isolated = model === 'gicv3-its' || model === 'x86-remap' || model === 'generic';
+  chip.untranslated = model === 'x86-remap' || model === 'x86-compat';
+  let doorbell: bigint | null = null;
+  let base: bigint | null = null;
+  for (const p of props) {
+    switch (p.kind) {
+      case 'base':
+        base = num(ctx, file, p.value);
+        break;
+      case 'doorbell':
+        doorbell = num(ctx, file, p.value);
+        break;
+      case 'isolated':
+        chip.isolated = true;
+        break;
+      case 'not-isolated':
+        chip.isolated = false;
+        break;
+      default:
+        break;
+    }
+  }
+  chip.base = base;
+  if (doorbell === null && base !== null) {
+    if (model === 'gicv3-its') doorbell = base + 0x10040n;
+    else if (model === 'gicv2m') doorbell = base + 0x40n;
+    else doorbell = base;
+    if (doorbell > U64_MAX) doorbell = null;
+  }
+  if (doorbell === null && chip.untranslated) doorbell = 0xfee00000n;
+  const hasDoorbell = props.some((p) => p.kind === 'doorbell');
+  const hasBase = props.some((p) => p.kind === 'base');
+  if (modelProp && model && !hasDoorbell && !hasBase && !chip.untranslated) {
+    report(ctx, 'missing-property', chip.nameLoc, `irqchip '${chip.name}' has neither 'base' nor 'doorbell': its doorbell address is unknown`);
+    markBroken(ctx);
+  }
+  chip.doorbell = doorbell;
+  ctx.current = null;
+}
+
+function fillDevice(ctx: Ctx, file: SourceFile, dev: Device, iommus: Iommu[], sole: Iommu | null, pciSeen: Map<string, Loc>): void {
+  ctx.current = dev;
+  const props = dev.decl.props;
+  onceEach(ctx, file, props, `device '${dev.name}'`, ['reserved']);
+  let iommuGiven = false;
+  for (const p of props) {
+    const loc = { file, span: p.span };
+    switch (p.kind) {
+      case 'pci': {
+        if (!p.value) break;
+        const v = p.value;
+        const key = `${v.segment}:${v.bus}:${v.device}.${v.fn}`;
+        if (v.bus > 0xff || v.device > 0x1f || v.fn > 7 || v.segment > 0xffff) {
+          report(ctx, 'bad-value', { file, span: v.span }, `${v.text} is not a valid PCI address (bus ≤ ff, device ≤ 1f, function ≤ 7)`);
+          break;
+        }
+        const prior = pciSeen.get(key);
+        if (prior) {
+          report(ctx, 'bad-value', { file, span: v.span }, `PCI address ${v.text} is already used by another device`, [{ loc: prior, message: 'first use of this address' }]);
+          break;
+        }
+        pciSeen.set(key, { file, span: v.span });
+        dev.pci = v;
+        break;
+      }
+      case 'iommu':
+        iommuGiven = true;
+        dev.iommu = lookup(ctx, file, p.ref, ['iommu'], "a device's 'iommu'");
+        break;
+      case 'msi': {
+        const chip = lookup(ctx, file, p.ref, ['irqchip'], "'msi'");
+        const at = p.at ? num(ctx, file, p.at) : null;
+        const vectors = p.vectors ? num(ctx, file, p.vectors) : null;
+        if (p.vectors && vectors === 0n) report(ctx, 'bad-value', { file, span: p.vectors.span }, 'a device needs at least 1 MSI vector');
+        dev.msi = { irqchip: chip, at, vectors, prop: p, loc: { file, span: p.ref ? p.ref.span : p.keyword } };
+        break;
+      }
+      case 'driver':
+        if (p.value) {
+          dev.driver = p.value.text;
+          dev.neutralDriver = (NEUTRAL_DRIVERS as readonly string[]).includes(p.value.text);
+        }
+        break;
+      case 'reserved': {
+        const r = range(ctx, file, p.range);
+        const t = oneOf(ctx, file, p.type, REGION_TYPES, 'reserved region type');
+        if (r && t) dev.ownRegions.push(region(r.start, r.last, t, loc, false));
+        break;
+      }
+      case 'sw-msi': {
+        if (p.none) {
+          report(ctx, 'bad-value', { file, span: p.none }, "a device's 'sw-msi' takes a range; 'none' is only for an iommu");
+          break;
+        }
+        const r = range(ctx, file, p.range);
+        if (r) {
+          dev.swMsiProp = region(r.start, r.last, 'sw-msi', loc, false);
+          dev.swMsiPropAst = p;
+        }
+        break;
+      }
+      case 'msi-window':
+        report(ctx, 'bad-value', { file, span: p.keyword }, "'msi-window' is a property of an iommu; give a device's hardware MSI region as 'reserved RANGE msi'");
+        break;
+      case 'pasid':
+        dev.pasidBits = smallInt(ctx, file, p.value, 1, 20, 'PASID width (bits)');
+        break;
+      default:
+        break;
+    }
+  }
+  if (!iommuGiven) {
+    if (sole) dev.iommu = sole;
+    else if (iommus.length === 0) {
+      report(ctx, 'missing-property', dev.nameLoc, `device '${dev.name}' sits behind no IOMMU: no 'iommu' is declared`);
+      markBroken(ctx);
+    } else {
+      report(ctx, 'missing-property', dev.nameLoc, `device '${dev.name}' needs 'iommu NAME': ${iommus.length} IOMMU instances are declared (${iommus.map((i) => i.name).join(', ')})`);
+      markBroken(ctx);
+    }
+  }
+  ctx.current = null;
+}
+
+/** Which statements each domain type allows (language.md §8). */
+const ALLOWED: Record<string, readonly DomainType[]> = {
+  iommu: DOMAIN_TYPES,
+  attach: DOMAIN_TYPES,
+  'nest-parent': ['paging'],
+  parent: ['nested'],
+  stage1: ['nested'],
+  map: ['paging', 'dma', 'dma-fq', 'nested'],
+  rmr: ['nested'],
+  'msi-bind': ['nested'],
+  'pasid-table': ['nested'],
+};
+
+function parsePerm(ctx: Ctx, file: SourceFile, p: ast.Name | undefined): Perm {
+  const v = oneOf(ctx, file, p, PERMISSIONS, 'permission');
+  if (v === 'r') return { read: true, write: false };
+  if (v === 'w') return { read: false, write: true };
+  return { read: true, write: true };
+}
+
+function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): void {
+  ctx.current = dom;
+  const decl = dom.decl!;
+  dom.type = oneOf<DomainType>(ctx, file, decl.type, DOMAIN_TYPES, 'domain type');
+  onceEach(ctx, file, decl.stmts, `domain '${dom.name}'`, ['attach', 'map', 'rmr', 'msi-bind']);
+  for (const st of decl.stmts) {
+    const loc = { file, span: st.span };
+    const allowed = ALLOWED[st.kind];
+    if (dom.type && allowed && !allowed.includes(dom.type)) {
+      report(ctx, 'bad-value', { file, span: st.keyword }, `'${st.kind}' is not allowed in a ${dom.type} domain (only in ${allowed.join(', ')})`);
+      continue;
+    }
+    switch (st.kind) {
+      case 'iommu':
+        dom.iommuRef = st;
+        dom.iommu = lookup(ctx, file, st.ref, ['iommu'], "a domain's 'iommu'");
+        break;
+      case 'nest-parent':
+        dom.nestParent = true;
+        break;
+      case 'parent':
+        dom.parentStmt = st;
+        dom.parent = lookup(ctx, file, st.ref, ['domain'], "'parent'");
+        break;
+      case 'stage1': {
+        const v = oneOf<Stage1Mode>(ctx, file, st.value, STAGE1_MODES, 'stage1 mode');
+        if (v) dom.stage1 = v;
+        break;
+      }
+      case 'attach': {
+        const target = lookup(ctx, file, st.ref, ['device', 'group'], "'attach'");
+        let pasid: bigint | null = null;
+        if (st.pasid) {
+          pasid = num(ctx, file, st.pasid);
+          if (target?.kind === 'group') {
+            report(ctx, 'bad-value', { file, span: st.pasid.span }, "a PASID attachment names a device, not a group");
+            break;
+          }
+          if (pasid === null) break;
+        }
+        const group = target ? (target.kind === 'group' ? target : target.group) : null;
+        const entry: AttachEntry = { domain: dom, stmt: st, loc, target, group, pasid };
+        dom.attaches.push(entry);
+        break;
+      }
+      case 'map': {
+        const r = range(ctx, file, st.input);
+        const perm = parsePerm(ctx, file, st.perm);
+        if (!st.target || !r) break;
+        let output: bigint | null = null;
+        let irqchip: Irqchip | undefined;
+        if (st.target.kind === 'address') output = num(ctx, file, st.target.value);
+        else {
+          const chip = lookup(ctx, file, st.target.ref, ['irqchip'], "a map's target");
+          if (chip && chip.doorbell !== null) {
+            irqchip = chip;
+            output = alignDown(chip.doorbell, pageSize); // the doorbell page
+          }
+        }
+        if (output === null) break;
+        const size = r.last - r.start;
+        if (output + size > U64_MAX) {
+          report(ctx, 'bad-number', { file, span: st.target.kind === 'address' ? st.target.value.span : st.target.ref.span }, `output range ${hex(output)} + ${formatSize(size + 1n)} wraps past 0xffff_ffff_ffff_ffff`);
+          markBroken(ctx);
+          break;
+        }
+        const m: Mapping = {
+          input: r, output, perm, origin: 'map', loc, stmt: st,
+          describe: `map ${hex(r.start)}..${hex(r.last)}`,
+          ...(irqchip ? { irqchip } : {}),
+        };
+        dom.maps.push(m);
+        break;
+      }
+      case 'rmr': {
+        const r = range(ctx, file, st.range);
+        if (r) dom.rmrs.push({ range: r, stmt: st, loc });
+        break;
+      }
+      case 'msi-bind': {
+        const r = range(ctx, file, st.giova);
+        const gpa = num(ctx, file, st.gpa);
+        if (r && gpa !== null) {
+          if (gpa + (r.last - r.start) > U64_MAX) {
+            report(ctx, 'bad-number', { file, span: st.gpa!.span }, 'the bound guest-physical range wraps past 0xffff_ffff_ffff_ffff');
+            break;
+          }
+          dom.msiBinds.push({ giova: r, gpa, stmt: st, loc });
+        }
+        break;
+      }
+      case 'pasid-table': {
+        const r = range(ctx, file, st.range);
+        const format = st.format ? oneOf(ctx, file, st.format, PASID_TABLE_FORMATS, 'PASID table format') : null;
+        if (r) dom.pasidTable = { range: r, format, stmt: st, loc };
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (dom.type === 'nested' && !dom.parentStmt && !decl.stmts.some((s) => s.kind === 'parent')) {
+    report(ctx, 'missing-property', dom.nameLoc, `nested domain '${dom.name}' needs 'parent NAME' (its stage-2 domain)`);
+    markBroken(ctx);
+  }
+  ctx.current = null;
+}
+
+function deriveDomainIommu(dom: Domain, domains: Domain[], sole: Iommu | null): void {
+  if (dom.iommuRef) return;
+  const fromAttaches = (d: Domain): Iommu | null => {
+    for (const a of d.attaches) for (const m of a.group?.members ?? []) if (m.iommu) return m.iommu;
+    return null;
+  };
+  let io = fromAttaches(dom);
+  if (!io && dom.nestParent) {
+    for (const child of domains) {
+      if (child.parent !== dom) continue;
+      io = child.iommuRef ? child.iommu : fromAttaches(child);
+      if (io) break;
+    }
+  }
+  dom.iommu = io ?? sole;
+}
+
+/** The doorbell page of an irqchip for a given CPU page size. */
+export function doorbellPage(chip: Irqchip, pageSize: bigint): bigint | null {
+  return chip.doorbell === null ? null : alignDown(chip.doorbell, pageSize);
+}

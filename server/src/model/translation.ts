@@ -1,0 +1,484 @@
+// The translation model (language.md §9): which domain a device translates through, the
+// implicit maps the kernel creates (SW_MSI doorbell slots, RMR identity maps, msi-bind stage-2
+// maps, direct-region identity maps), the address each device's MSIs are programmed with, and
+// `resolve()`, the one function that hover, `expect` and the doorbell checks share.
+
+import { IntervalIndex, U64_MAX, alignDown, containsPoint, formatSize, hex, type Interval } from './intervals';
+import type { Configuration, Device, Domain, Group, Irqchip, Loc, Mapping, Perm, Region } from './types';
+
+export type Access = 'read' | 'write';
+
+export type FaultCause =
+  | 'blocked'
+  | 'no-pasid-domain'
+  | 'aperture'
+  | 'unmapped'
+  | 'stage1-abort'
+  | 'stage1-unmapped'
+  | 'stage2-unmapped'
+  | 'read-only'
+  | 'write-only'
+  | 'no-iommu';
+
+export interface Hop {
+  /** `msi-window`: delivered untranslated; `single`: one-stage domain; `stage-1` / `stage-2`: nesting. */
+  stage: 'msi-window' | 'single' | 'stage-1' | 'stage-2';
+  domain: Domain | null;
+  input: bigint;
+  output: bigint;
+  /** The map that translated, or how the address passed through. */
+  via: Mapping | 'identity' | 'bypass' | 'window';
+  text: string;
+}
+
+export type End =
+  | { kind: 'address'; pa: bigint; irqchip: Irqchip | null; interrupt: boolean }
+  | { kind: 'fault'; cause: FaultCause; stage: 'single' | 'stage-1' | 'stage-2' | 'domain'; domain: Domain | null; at: bigint; reason: string; map?: Mapping };
+
+export interface Resolution {
+  device: Device;
+  pasid: bigint | null;
+  address: bigint;
+  access: Access | null;
+  /** The domain the transaction used (the PASID's, else the RID domain). */
+  domain: Domain | null;
+  hops: Hop[];
+  end: End;
+}
+
+export type Programmed =
+  | { kind: 'address'; address: bigint; how: string }
+  /** dma / dma-fq: the kernel allocates the doorbell IOVA, always reachable. */
+  | { kind: 'kernel'; how: string }
+  /** The doorbell page got no SW_MSI slot. */
+  | { kind: 'exhausted'; window: Region; how: string }
+  | { kind: 'none'; how: string };
+
+export interface Slot {
+  /** Index in its sequence. */
+  k: number;
+  page: bigint;
+  window: Region;
+  /** Slot address, or null when it does not fit (window too small, or the 65th under iommufd). */
+  address: bigint | null;
+  irqchip: Irqchip;
+  /** The device whose MSI first used the slot. */
+  firstUser: Device;
+}
+
+interface IndexedMap extends Interval {
+  map: Mapping;
+  order: number;
+}
+
+const IOMMUFD_MAX_SW_MSI = 64;
+
+function permText(p: Perm): string {
+  return (p.read ? 'r' : '') + (p.write ? 'w' : '') || '-';
+}
+
+export function describeMapping(m: Mapping): string {
+  return `${m.describe} (${hex(m.input.start)}..${hex(m.input.last)} → ${hex(m.output)}, ${permText(m.perm)})`;
+}
+
+/** The translation model of one configuration. Built once; every query is an index lookup. */
+export class Translation {
+  readonly pageSize: bigint;
+  /** Implicit maps by domain: SW_MSI slots and msi-bind maps (paging), RMR maps (nested), direct maps (dma). */
+  readonly implicitMaps = new Map<Domain, Mapping[]>();
+  /** The SW_MSI slot of each device with translated MSIs in a paging/nested RID domain. */
+  readonly deviceSlots = new Map<Device, Slot>();
+  private readonly indexes = new Map<Domain, IntervalIndex<IndexedMap>>();
+  private readonly ridMembers = new Map<Domain, Device[]>();
+  private readonly doorbellPages: IntervalIndex<Interval & { chip: Irqchip }>;
+
+  constructor(readonly config: Configuration) {
+    this.pageSize = config.pageSize;
+    for (const d of config.devices) {
+      const dom = this.ridDomain(d);
+      const list = this.ridMembers.get(dom);
+      if (list) list.push(d);
+      else this.ridMembers.set(dom, [d]);
+    }
+    this.doorbellPages = new IntervalIndex(
+      config.irqchips
+        .filter((c) => c.doorbell !== null)
+        .map((c) => {
+          const page = alignDown(c.doorbell!, this.pageSize);
+          return { start: page, last: page + this.pageSize - 1n, chip: c };
+        }),
+    );
+    this.buildSwMsiSlots();
+    this.buildMsiBindMaps();
+    this.buildRmrMaps();
+    this.buildDirectMaps();
+  }
+
+  // ---- structure ------------------------------------------------------------------------
+
+  ridDomain(d: Device): Domain {
+    return d.group.ridAttach?.domain ?? d.group.defaultDomain;
+  }
+
+  groupRidDomain(g: Group): Domain {
+    return g.ridAttach?.domain ?? g.defaultDomain;
+  }
+
+  /** Devices whose RID domain is `dom`. */
+  devicesIn(dom: Domain): Device[] {
+    return this.ridMembers.get(dom) ?? [];
+  }
+
+  /** All domains with devices or maps: declared ones and the group default domains in use. */
+  allDomains(): Domain[] {
+    const out = [...this.config.domains];
+    for (const g of this.config.groups) out.push(g.defaultDomain);
+    return out;
+  }
+
+  /** The paging domain that holds a device's SW_MSI map: its RID domain if paging, the parent if nested. */
+  pagingDomainOf(dom: Domain): Domain | null {
+    if (dom.type === 'paging') return dom;
+    if (dom.type === 'nested' && dom.parent && dom.parent.type === 'paging') return dom.parent;
+    return null;
+  }
+
+  /** A device's reserved regions: its IOMMU's (with its own `sw-msi` replacing the IOMMU's window) and its own. */
+  regionsOf(d: Device): Region[] {
+    const out: Region[] = [];
+    const io = d.iommu;
+    if (io) {
+      if (io.swMsi && !d.swMsiProp) out.push(io.swMsi);
+      if (io.msiWindow) out.push(io.msiWindow);
+      out.push(...io.reserved);
+    }
+    if (d.swMsiProp) out.push(d.swMsiProp);
+    out.push(...d.ownRegions);
+    return out;
+  }
+
+  /** The device's SW_MSI window: its own `sw-msi`, else an own `sw-msi` region, else its IOMMU's. */
+  swMsiWindow(d: Device): Region | null {
+    return d.swMsiProp ?? d.ownRegions.find((r) => r.type === 'sw-msi') ?? d.iommu?.swMsi ?? null;
+  }
+
+  /** Hardware MSI regions of a device: the IOMMU's `msi-window` and its own `reserved … msi`. */
+  hwMsiRegions(d: Device): Region[] {
+    return this.regionsOf(d).filter((r) => r.type === 'msi');
+  }
+
+  /** The hardware MSI region where an address is delivered untranslated (language.md §9 step 1). */
+  untranslatedWindow(d: Device, address: bigint): Region | null {
+    for (const r of this.hwMsiRegions(d)) {
+      if (!containsPoint(r, address)) continue;
+      if (r === d.iommu?.msiWindow) return r;
+      // a `reserved … msi` region counts when it holds an irqchip doorbell
+      if (this.config.irqchips.some((c) => c.doorbell !== null && containsPoint(r, c.doorbell))) return r;
+    }
+    return null;
+  }
+
+  doorbellAt(pa: bigint): Irqchip | null {
+    return this.doorbellPages.containing(pa)[0]?.chip ?? null;
+  }
+
+  doorbellPageOf(chip: Irqchip): bigint | null {
+    return chip.doorbell === null ? null : alignDown(chip.doorbell, this.pageSize);
+  }
+
+  /** Every map of a domain, implicit first, then explicit, in priority order. */
+  mapsOf(dom: Domain): Mapping[] {
+    return [...(this.implicitMaps.get(dom) ?? []), ...dom.maps];
+  }
+
+  private index(dom: Domain): IntervalIndex<IndexedMap> {
+    let idx = this.indexes.get(dom);
+    if (!idx) {
+      idx = new IntervalIndex(this.mapsOf(dom).map((map, order) => ({ start: map.input.start, last: map.input.last, map, order })));
+      this.indexes.set(dom, idx);
+    }
+    return idx;
+  }
+
+  /** The map of `dom` that translates `address` (the first in priority order). */
+  lookup(dom: Domain, address: bigint): Mapping | null {
+    let best: IndexedMap | null = null;
+    for (const it of this.index(dom).containing(address)) if (!best || it.order < best.order) best = it;
+    return best?.map ?? null;
+  }
+
+  private addImplicit(dom: Domain, m: Mapping): void {
+    const list = this.implicitMaps.get(dom);
+    if (list) list.push(m);
+    else this.implicitMaps.set(dom, [m]);
+    this.indexes.delete(dom);
+  }
+
+  // ---- implicit maps ----------------------------------------------------------------------
+
+  /** Does the device get SW_MSI doorbell maps at all (backend, irqchip, hardware MSI region)? */
+  private wantsSwMsi(d: Device): boolean {
+    const chip = d.msi?.irqchip;
+    if (!chip || chip.untranslated || chip.doorbell === null) return false;
+    if (this.config.backend === 'dma-api') return false;
+    if (this.untranslatedWindow(d, chip.doorbell)) return false; // a hardware MSI page: physical address
+    if (this.config.backend === 'vfio-type1' && this.hwMsiRegions(d).length > 0) return false; // R23: no MSI cookie
+    return true;
+  }
+
+  private buildSwMsiSlots(): void {
+    const backend = this.config.backend;
+    const global = new Map<string, Slot>();
+    const perDomain = new Map<Domain, Map<string, Slot>>();
+    for (const d of this.config.devices) {
+      if (!this.wantsSwMsi(d)) continue;
+      const dom = this.ridDomain(d);
+      const paging = this.pagingDomainOf(dom);
+      if (!paging) continue;
+      const window = this.swMsiWindow(d);
+      if (!window) continue;
+      const chip = d.msi!.irqchip!;
+      const page = alignDown(chip.doorbell!, this.pageSize);
+      const seq = backend === 'iommufd' ? global : perDomain.get(paging) ?? perDomain.set(paging, new Map()).get(paging)!;
+      const key = backend === 'iommufd' ? `${page}@${window.start}` : `${page}`;
+      let slot = seq.get(key);
+      if (!slot) {
+        const k = seq.size;
+        const addr = window.start + BigInt(k) * this.pageSize;
+        const fits = addr + this.pageSize - 1n <= window.last && addr + this.pageSize - 1n <= U64_MAX && !(backend === 'iommufd' && k >= IOMMUFD_MAX_SW_MSI);
+        slot = { k, page, window, address: fits ? addr : null, irqchip: chip, firstUser: d };
+        seq.set(key, slot);
+      }
+      this.deviceSlots.set(d, slot);
+      if (slot.address === null) continue;
+      const have = (this.implicitMaps.get(paging) ?? []).some((m) => m.origin === 'sw-msi' && m.input.start === slot!.address && m.output === page);
+      if (!have) {
+        this.addImplicit(paging, {
+          input: { start: slot.address, last: slot.address + this.pageSize - 1n },
+          output: page,
+          perm: { read: false, write: true },
+          origin: 'sw-msi',
+          loc: d.msi!.loc,
+          irqchip: chip,
+          describe: `SW_MSI slot ${slot.k} for ${chip.name}`,
+        });
+      }
+    }
+  }
+
+  private buildMsiBindMaps(): void {
+    for (const dom of this.config.domains) {
+      if (dom.type !== 'nested' || !dom.parent || dom.parent.type !== 'paging') continue;
+      const bind = dom.msiBinds[0];
+      if (!bind) continue;
+      const chip = this.firstAttachedIrqchip(dom);
+      if (!chip || chip.doorbell === null) continue;
+      const page = alignDown(chip.doorbell, this.pageSize);
+      const size = bind.giova.last - bind.giova.start;
+      if (bind.gpa + size > U64_MAX) continue;
+      this.addImplicit(dom.parent, {
+        input: { start: bind.gpa, last: bind.gpa + size },
+        output: page,
+        perm: { read: false, write: true },
+        origin: 'msi-bind',
+        loc: bind.loc,
+        irqchip: chip,
+        describe: `msi-bind of '${dom.name}' to ${chip.name}`,
+      });
+    }
+  }
+
+  /** The irqchip of the first device attached to a domain (msi-bind binds one doorbell). */
+  firstAttachedIrqchip(dom: Domain): Irqchip | null {
+    for (const a of dom.attaches) {
+      if (a.pasid !== null) continue;
+      for (const m of a.group?.members ?? []) if (m.msi?.irqchip) return m.msi.irqchip;
+    }
+    return null;
+  }
+
+  private buildRmrMaps(): void {
+    for (const dom of this.config.domains) {
+      if (dom.type !== 'nested') continue;
+      for (const r of dom.rmrs)
+        this.addImplicit(dom, {
+          input: r.range,
+          output: r.range.start,
+          perm: { read: true, write: true },
+          origin: 'rmr',
+          loc: r.loc,
+          describe: `rmr identity map ${formatSize(r.range.last - r.range.start + 1n)}`,
+        });
+    }
+  }
+
+  private buildDirectMaps(): void {
+    for (const dom of this.allDomains()) {
+      if (dom.type !== 'dma' && dom.type !== 'dma-fq') continue;
+      for (const d of this.devicesIn(dom))
+        for (const r of this.regionsOf(d)) {
+          if (r.type !== 'direct' && r.type !== 'direct-relaxable') continue;
+          this.addImplicit(dom, {
+            input: { start: r.start, last: r.last },
+            output: r.start,
+            perm: { read: true, write: true },
+            origin: 'direct',
+            loc: r.loc,
+            describe: `${r.type} identity map of '${d.name}'`,
+          });
+        }
+    }
+  }
+
+  // ---- MSI ------------------------------------------------------------------------------
+
+  /** The address a device's MSIs are programmed with (language.md §9). */
+  programmedAddress(d: Device): Programmed {
+    const msi = d.msi;
+    const chip = msi?.irqchip;
+    if (!msi || !chip || chip.doorbell === null) return { kind: 'none', how: 'no MSI' };
+    if (msi.at !== null) return { kind: 'address', address: msi.at, how: `set with 'msi ${chip.name} at ${hex(msi.at)}'` };
+    const db = chip.doorbell;
+    if (chip.untranslated) return { kind: 'address', address: db, how: `${chip.name} is an x86 interrupt-remapping target: the doorbell is never translated` };
+    const hw = this.untranslatedWindow(d, db);
+    if (hw) return { kind: 'address', address: db, how: `the doorbell lies in the hardware MSI region ${hex(hw.start)}..${hex(hw.last)}: physical address` };
+    const dom = this.ridDomain(d);
+    const offset = db - alignDown(db, this.pageSize);
+    switch (dom.type) {
+      case 'identity':
+        return { kind: 'address', address: db, how: 'identity domain: the physical doorbell' };
+      case 'dma':
+      case 'dma-fq':
+        return { kind: 'kernel', how: `${dom.type} domain: the kernel maps the doorbell at an IOVA it allocates` };
+      case 'nested': {
+        const bind = dom.msiBinds[0];
+        if (bind) return { kind: 'address', address: bind.giova.start + offset, how: `msi-bind gIOVA ${hex(bind.giova.start)} + doorbell offset ${hex(offset)}` };
+        return this.slotAddress(d, db, offset);
+      }
+      case 'paging':
+        return this.slotAddress(d, db, offset);
+      default:
+        return { kind: 'address', address: db, how: 'no doorbell mapping is made: the physical doorbell' };
+    }
+  }
+
+  private slotAddress(d: Device, db: bigint, offset: bigint): Programmed {
+    const slot = this.deviceSlots.get(d);
+    if (slot) {
+      if (slot.address === null) return { kind: 'exhausted', window: slot.window, how: `no SW_MSI slot left for doorbell page ${hex(slot.page)}` };
+      return { kind: 'address', address: slot.address + offset, how: `SW_MSI slot ${slot.k} at ${hex(slot.address)} + doorbell offset ${hex(offset)}` };
+    }
+    const why = this.config.backend === 'dma-api' ? 'dma-api backend: paging domains get no SW_MSI maps' : 'no SW_MSI window';
+    return { kind: 'address', address: db, how: `${why}: the physical doorbell` };
+  }
+
+  // ---- resolve ----------------------------------------------------------------------------
+
+  resolve(d: Device, pasid: bigint | null, address: bigint, access: Access | null): Resolution {
+    const hops: Hop[] = [];
+    const res = (domain: Domain | null, end: End): Resolution => ({ device: d, pasid, address, access, domain, hops, end });
+    // 1. hardware MSI window: delivered as an interrupt, untranslated
+    const win = this.untranslatedWindow(d, address);
+    if (win) {
+      hops.push({ stage: 'msi-window', domain: null, input: address, output: address, via: 'window', text: `hardware MSI window ${hex(win.start)}..${hex(win.last)}: delivered as an interrupt, not translated` });
+      const chip = this.doorbellAt(address) ?? (d.msi?.irqchip?.untranslated ? d.msi.irqchip : this.config.irqchips.find((c) => c.untranslated) ?? null);
+      return res(null, { kind: 'address', pa: address, irqchip: chip, interrupt: true });
+    }
+    // 2. the domain
+    let dom: Domain;
+    if (pasid !== null) {
+      const a = d.group.pasidAttaches.get(pasid.toString());
+      if (!a) return res(null, { kind: 'fault', cause: 'no-pasid-domain', stage: 'domain', domain: null, at: address, reason: `no domain is attached to PASID ${pasid} of '${d.name}'` });
+      dom = a.domain;
+    } else dom = this.ridDomain(d);
+    // 3. by type
+    const fault = (cause: FaultCause, stage: 'single' | 'stage-1' | 'stage-2', at: bigint, reason: string, map?: Mapping, on: Domain = dom): Resolution =>
+      res(dom, { kind: 'fault', cause, stage, domain: on, at, reason, ...(map ? { map } : {}) });
+    const label = (x: Domain) => `${x.implicit ? x.name : `'${x.name}'`} (${x.type ?? '?'})`;
+    switch (dom.type) {
+      case null:
+        return fault('unmapped', 'single', address, `domain ${label(dom)} has no valid type`);
+      case 'blocked':
+        return fault('blocked', 'single', address, `domain ${label(dom)} is blocked: all DMA is refused`);
+      case 'identity':
+        hops.push({ stage: 'single', domain: dom, input: address, output: address, via: 'identity', text: `${label(dom)}: identity, PA = IOVA` });
+        return res(dom, this.end(address));
+      case 'dma':
+      case 'dma-fq':
+      case 'paging': {
+        const r = this.stage(dom, address, access, dom.type === 'paging' ? 'single' : 'single', hops);
+        if ('fault' in r) return fault(r.fault, 'single', address, r.reason, r.map);
+        return res(dom, this.end(r.out));
+      }
+      case 'nested': {
+        let ipa: bigint;
+        if (dom.stage1 === 'abort') return fault('stage1-abort', 'stage-1', address, `${label(dom)}: the guest's stage 1 is set to abort`);
+        if (dom.stage1 === 'bypass') {
+          ipa = address;
+          hops.push({ stage: 'stage-1', domain: dom, input: address, output: address, via: 'bypass', text: `${label(dom)} stage 1: bypass, IPA = gIOVA` });
+        } else {
+          const m = this.lookup(dom, address);
+          if (!m) return fault('stage1-unmapped', 'stage-1', address, `stage-1 fault: the guest's stage 1 of '${dom.name}' maps nothing at ${hex(address)}${dom.rmrs.length === 0 ? ' (no rmr identity map)' : ''}`);
+          const perm = this.permFault(m, access);
+          if (perm) return fault(perm, 'stage-1', address, `stage-1 fault: ${describeMapping(m)} does not allow ${access}`, m);
+          ipa = m.output + (address - m.input.start);
+          hops.push({ stage: 'stage-1', domain: dom, input: address, output: ipa, via: m, text: `${label(dom)} stage 1: ${describeMapping(m)}` });
+        }
+        const parent = dom.parent;
+        if (!parent || parent.type !== 'paging') return fault('stage2-unmapped', 'stage-2', ipa, `stage-2 fault: '${dom.name}' has no usable paging parent`);
+        const r = this.stage(parent, ipa, access, 'stage-2', hops);
+        if ('fault' in r) return fault(r.fault, 'stage-2', ipa, r.reason, r.map, parent);
+        return res(dom, this.end(r.out));
+      }
+    }
+  }
+
+  /** Translate through one paging/DMA table. */
+  private stage(dom: Domain, input: bigint, access: Access | null, stage: 'single' | 'stage-2', hops: Hop[]): { out: bigint } | { fault: FaultCause; reason: string; map?: Mapping } {
+    const what = stage === 'stage-2' ? 'stage-2 fault' : 'fault';
+    const label = `${dom.implicit ? dom.name : `'${dom.name}'`} (${dom.type})`;
+    if (dom.type === 'paging' && dom.iommu && dom.iommu.ias < 64 && input >= 1n << BigInt(dom.iommu.ias)) {
+      return { fault: 'aperture', reason: `${what}: ${hex(input)} is outside the ${dom.iommu.ias}-bit aperture of ${label}` };
+    }
+    const m = this.lookup(dom, input);
+    if (!m) return { fault: stage === 'stage-2' ? 'stage2-unmapped' : 'unmapped', reason: `${what}: ${label} maps nothing at ${hex(input)}` };
+    const perm = this.permFault(m, access);
+    if (perm) return { fault: perm, reason: `${what}: ${describeMapping(m)} in ${label} does not allow ${access}`, map: m };
+    const out = m.output + (input - m.input.start);
+    hops.push({ stage, domain: dom, input, output: out, via: m, text: `${label}${stage === 'stage-2' ? ' stage 2' : ''}: ${describeMapping(m)}` });
+    return { out };
+  }
+
+  private permFault(m: Mapping, access: Access | null): FaultCause | null {
+    if (access === 'write' && !m.perm.write) return 'read-only';
+    if (access === 'read' && !m.perm.read) return 'write-only';
+    return null;
+  }
+
+  private end(pa: bigint): End {
+    return { kind: 'address', pa, irqchip: this.doorbellAt(pa), interrupt: false };
+  }
+
+  /** Does the resolution end on the doorbell page of `chip`? */
+  reachesDoorbell(r: Resolution, chip: Irqchip): boolean {
+    if (chip.untranslated) return true;
+    return r.end.kind === 'address' && r.end.irqchip === chip;
+  }
+}
+
+/** One line per hop and the end, as `iommu-check translate` and hover print them. */
+export function formatResolution(r: Resolution): string[] {
+  const lines: string[] = [];
+  const head = `${r.device.name}${r.pasid !== null ? ` pasid ${r.pasid}` : ''} ${r.access ?? 'access'} ${hex(r.address)}`;
+  lines.push(head);
+  for (const h of r.hops) lines.push(`  ${hex(h.input)} → ${hex(h.output)}  ${h.text}`);
+  if (r.end.kind === 'address') {
+    const what = r.end.irqchip ? `doorbell of ${r.end.irqchip.name}${r.end.interrupt ? ' (interrupt)' : ''}` : r.end.interrupt ? 'interrupt' : 'memory';
+    lines.push(`  = PA ${hex(r.end.pa)}: ${what}`);
+  } else lines.push(`  ✗ ${r.end.reason}`);
+  return lines;
+}
+
+export function locOfDomain(dom: Domain): Loc {
+  return dom.nameLoc;
+}

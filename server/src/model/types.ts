@@ -1,0 +1,247 @@
+// The semantic model of one configuration: every declaration of a root file and the files it
+// includes, references resolved, defaults of the language applied. Addresses are `bigint`,
+// intervals inclusive.
+
+import type * as ast from '../../../grammar/src/ast';
+import type { LineIndex } from '../../../grammar/src/lines';
+import type { Interval } from './intervals';
+
+export type Backend = 'iommufd' | 'vfio-type1' | 'dma-api';
+export type RegionType = 'direct' | 'direct-relaxable' | 'reserved' | 'msi' | 'sw-msi';
+export type DomainType = 'paging' | 'dma' | 'dma-fq' | 'identity' | 'blocked' | 'nested';
+export type DefaultDomainType = 'dma' | 'dma-fq' | 'identity';
+export type IommuModel = 'smmuv3' | 'smmuv2' | 'vtd' | 'amd-vi' | 'virtio-iommu' | 'dart' | 'generic';
+export type IrqchipModel = 'gicv3-its' | 'gicv2m' | 'x86-remap' | 'x86-compat' | 'generic';
+export type Stage1Mode = 'translate' | 'bypass' | 'abort';
+export type Severity = 'error' | 'warning' | 'information';
+
+export const BACKENDS: readonly Backend[] = ['iommufd', 'vfio-type1', 'dma-api'];
+export const REGION_TYPES: readonly RegionType[] = ['direct', 'direct-relaxable', 'reserved', 'msi', 'sw-msi'];
+export const DOMAIN_TYPES: readonly DomainType[] = ['paging', 'dma', 'dma-fq', 'identity', 'blocked', 'nested'];
+export const DEFAULT_DOMAIN_TYPES: readonly DefaultDomainType[] = ['dma', 'dma-fq', 'identity'];
+export const IOMMU_MODELS: readonly IommuModel[] = ['smmuv3', 'smmuv2', 'vtd', 'amd-vi', 'virtio-iommu', 'dart', 'generic'];
+export const IRQCHIP_MODELS: readonly IrqchipModel[] = ['gicv3-its', 'gicv2m', 'x86-remap', 'x86-compat', 'generic'];
+export const STAGE1_MODES: readonly Stage1Mode[] = ['translate', 'bypass', 'abort'];
+export const PASID_TABLE_FORMATS = ['smmuv3', 'vtd'] as const;
+export const PERMISSIONS = ['r', 'w', 'rw'] as const;
+/** Drivers that do not block a user claim of the group (driver_managed_dma, or none). */
+export const NEUTRAL_DRIVERS = ['vfio-pci', 'vfio-platform', 'pci-stub', 'pcieport', 'none'] as const;
+export const PAGE_SIZES = [4096n, 16384n, 65536n] as const;
+
+/** A parsed source file. `path` is absolute. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  ast: ast.FileAst;
+  syntaxErrors: ast.SyntaxError[];
+}
+
+/** A place in a source file. */
+export interface Loc {
+  file: SourceFile;
+  span: ast.Span;
+}
+
+export interface Related {
+  loc: Loc;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  loc: Loc;
+  message: string;
+  related: Related[];
+}
+
+export type SymbolKind = 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
+
+/** A declared object, as seen by name lookup. */
+export interface SymbolBase {
+  kind: SymbolKind;
+  name: string;
+  /** The declaration's name. */
+  nameLoc: Loc;
+  /** The whole declaration. */
+  declLoc: Loc;
+  /** A syntax error lies inside the declaration, or a reference in it is unresolved: checks stay silent about it. */
+  broken: boolean;
+}
+
+/** A reserved region: the device's own, or its IOMMU's (`sw-msi`, `msi-window`, `reserved`). */
+export interface Region extends Interval {
+  type: RegionType;
+  /** Where it is declared; for a default window, the IOMMU's name. */
+  loc: Loc;
+  /** `true` for a window the IOMMU model gives by default. */
+  byDefault: boolean;
+  /** The IOMMU it comes from, when not the device's own. */
+  fromIommu?: Iommu;
+}
+
+export interface Iommu extends SymbolBase {
+  kind: 'iommu';
+  decl: ast.IommuDecl;
+  model: IommuModel | null;
+  ias: number;
+  oas: number;
+  pgsizes: bigint[];
+  /** Smallest of `pgsizes`: the alignment unit of its domains. */
+  minPage: bigint;
+  nesting: boolean;
+  swMsi: Region | null;
+  msiWindow: Region | null;
+  reserved: Region[];
+  defaultDomain: DefaultDomainType;
+  /** The implicit default domain of groups behind it (one per group, see Group.defaultDomain). */
+}
+
+export interface Irqchip extends SymbolBase {
+  kind: 'irqchip';
+  decl: ast.IrqchipDecl;
+  model: IrqchipModel | null;
+  base: bigint | null;
+  doorbell: bigint | null;
+  isolated: boolean;
+  /** x86 doorbells sit in the hardware MSI window and are never translated. */
+  untranslated: boolean;
+}
+
+export interface MsiTarget {
+  irqchip: Irqchip | null;
+  at: bigint | null;
+  vectors: bigint | null;
+  prop: ast.MsiProp;
+  loc: Loc;
+}
+
+export interface Device extends SymbolBase {
+  kind: 'device';
+  decl: ast.DeviceDecl;
+  /** Declaration order across the configuration (files in include order). */
+  index: number;
+  pci: ast.Pci | null;
+  iommu: Iommu | null;
+  msi: MsiTarget | null;
+  driver: string;
+  /** `true` for vfio-pci, vfio-platform, pci-stub, pcieport, none. */
+  neutralDriver: boolean;
+  ownRegions: Region[];
+  /** The per-device `sw-msi` property (replaces the IOMMU's window). */
+  swMsiProp: Region | null;
+  swMsiPropAst: ast.WindowProp | null;
+  pasidBits: number | null;
+  group: Group;
+}
+
+export interface Group extends SymbolBase {
+  kind: 'group';
+  decl: ast.GroupDecl | null;
+  members: Device[];
+  /** A singleton group made for a device named in no group. */
+  implicit: boolean;
+  /** The group's default domain (its IOMMU's `default-domain`, no maps). */
+  defaultDomain: Domain;
+  /** The first (source order) attachment without PASID that names the group or a member. */
+  ridAttach: AttachEntry | null;
+  /** The first attachment for each PASID (decimal string key). */
+  pasidAttaches: Map<string, AttachEntry>;
+}
+
+export type Perm = { read: boolean; write: boolean };
+
+export type MapOrigin = 'map' | 'sw-msi' | 'msi-bind' | 'rmr' | 'direct';
+
+/** One mapping of a domain, explicit or implicit. */
+export interface Mapping {
+  input: Interval;
+  output: bigint;
+  perm: Perm;
+  origin: MapOrigin;
+  /** Where it comes from: the `map`, the `rmr`, the `msi-bind`, the device's `msi` or region. */
+  loc: Loc;
+  stmt?: ast.MapStmt;
+  /** For a map whose target is an irqchip (its doorbell page), or a doorbell slot. */
+  irqchip?: Irqchip;
+  /** A short description for hover and messages. */
+  describe: string;
+}
+
+export interface AttachEntry {
+  domain: Domain;
+  stmt: ast.AttachStmt;
+  loc: Loc;
+  /** The device or group named. */
+  target: Device | Group | null;
+  /** The devices it brings (a group: all its members; a device: its whole group). */
+  group: Group | null;
+  /** For a PASID attachment: the device named and the PASID. */
+  pasid: bigint | null;
+}
+
+export interface Domain extends SymbolBase {
+  kind: 'domain';
+  decl: ast.DomainDecl | null;
+  type: DomainType | null;
+  /** Declared `iommu`, else derived (see language.md §8). */
+  iommu: Iommu | null;
+  iommuRef: ast.IommuRefProp | null;
+  nestParent: boolean;
+  parent: Domain | null;
+  parentStmt: ast.ParentStmt | null;
+  stage1: Stage1Mode;
+  attaches: AttachEntry[];
+  /** The explicit `map`s, in source order. */
+  maps: Mapping[];
+  rmrs: { range: Interval; stmt: ast.RmrStmt; loc: Loc }[];
+  msiBinds: { giova: Interval; gpa: bigint; stmt: ast.MsiBindStmt; loc: Loc }[];
+  pasidTable: { range: Interval; format: string | null; stmt: ast.PasidTableStmt; loc: Loc } | null;
+  /** Group default domain made by the model (not declared). */
+  implicit: boolean;
+  /** For an implicit default domain: its group. */
+  defaultOf?: Group;
+}
+
+export interface Expectation {
+  stmt: ast.ExpectStmt;
+  loc: Loc;
+  device: Device;
+  pasid: bigint | null;
+  access: 'read' | 'write' | null;
+  address: bigint;
+  result: { kind: 'address'; value: bigint } | { kind: 'irqchip'; irqchip: Irqchip } | { kind: 'fault' };
+}
+
+export type Symbol = Iommu | Irqchip | Device | Group | Domain;
+
+/** A use of a name, for go-to-definition, references and rename. */
+export interface Reference {
+  loc: Loc;
+  name: string;
+  target: Symbol | null;
+}
+
+export interface Configuration {
+  /** The root file first, then included files in include order. */
+  files: SourceFile[];
+  root: SourceFile;
+  backend: Backend;
+  pageSize: bigint;
+  allowUnsafeInterrupts: boolean;
+  iommus: Iommu[];
+  irqchips: Irqchip[];
+  devices: Device[];
+  /** Declared groups, then implicit singleton groups. */
+  groups: Group[];
+  /** Declared domains (implicit default domains live on their groups). */
+  domains: Domain[];
+  expectations: Expectation[];
+  symbols: Map<string, Symbol>;
+  references: Reference[];
+  /** Diagnostics found while building (syntax, names, values, includes). */
+  diagnostics: Diagnostic[];
+  /** Which file includes which (path → included paths). */
+  includes: Map<string, string[]>;
+}

@@ -1,0 +1,103 @@
+// Loading a configuration's files: the root and everything it includes, each parsed once.
+
+import * as path from 'node:path';
+import { parse } from '../../../grammar/src/index';
+import { LineIndex } from '../../../grammar/src/lines';
+import type { Diagnostic, SourceFile } from './types';
+
+/** Where file text comes from: the disk, or the editor's open documents over the disk. */
+export interface FileHost {
+  /** The file's text, or `undefined` when it cannot be read. */
+  read(absPath: string): string | undefined;
+}
+
+/** Parsed files keyed by path, reused while the text is unchanged. */
+export class ParseCache {
+  private readonly files = new Map<string, SourceFile>();
+
+  get(absPath: string, text: string): SourceFile {
+    const hit = this.files.get(absPath);
+    if (hit && hit.text === text) return hit;
+    const { ast, errors } = parse(text);
+    const file: SourceFile = { path: absPath, text, lines: new LineIndex(text), ast, syntaxErrors: errors };
+    this.files.set(absPath, file);
+    return file;
+  }
+
+  delete(absPath: string): void {
+    this.files.delete(absPath);
+  }
+}
+
+export interface LoadedSources {
+  files: SourceFile[];
+  includes: Map<string, string[]>;
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  host: FileHost;
+  /** Includes may not leave this folder (when set). */
+  workspaceRoot?: string | null;
+  cache?: ParseCache;
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Load `rootPath` and, depth first in statement order, every file it includes. A missing file,
+ * a cycle or a path leaving the workspace is an `include-error` on the include string. Returns
+ * `undefined` only when the root itself cannot be read.
+ */
+export function loadSources(rootPath: string, opts: LoadOptions): LoadedSources | undefined {
+  const cache = opts.cache ?? new ParseCache();
+  const rootAbs = path.resolve(rootPath);
+  const rootText = opts.host.read(rootAbs);
+  if (rootText === undefined) return undefined;
+  const files: SourceFile[] = [];
+  const loaded = new Map<string, SourceFile>();
+  const includes = new Map<string, string[]>();
+  const diagnostics: Diagnostic[] = [];
+  const wsRoot = opts.workspaceRoot ? path.resolve(opts.workspaceRoot) : null;
+
+  const visit = (file: SourceFile, stack: string[]): void => {
+    files.push(file);
+    loaded.set(file.path, file);
+    const mine: string[] = [];
+    includes.set(file.path, mine);
+    for (const st of file.ast.statements) {
+      if (st.kind !== 'include' || !st.path) continue;
+      const loc = { file, span: st.path.span };
+      const error = (message: string) =>
+        diagnostics.push({ code: 'include-error', severity: 'error', loc, message, related: [] });
+      const rel = st.path.value;
+      if (rel.trim() === '') {
+        error('include path is empty');
+        continue;
+      }
+      const target = path.resolve(path.dirname(file.path), rel);
+      if (wsRoot && !inside(wsRoot, target)) {
+        error(`include '${rel}' leaves the workspace folder ${wsRoot}`);
+        continue;
+      }
+      if (stack.includes(target)) {
+        const cycle = [...stack.slice(stack.indexOf(target)), target].map((p) => path.basename(p)).join(' → ');
+        error(`include cycle: ${cycle}`);
+        continue;
+      }
+      mine.push(target);
+      if (loaded.has(target)) continue; // parsed once however often it is included
+      const text = opts.host.read(target);
+      if (text === undefined) {
+        error(`cannot read included file '${rel}' (${target})`);
+        continue;
+      }
+      visit(cache.get(target, text), [...stack, target]);
+    }
+  };
+  visit(cache.get(rootAbs, rootText), [rootAbs]);
+  return { files, includes, diagnostics };
+}
