@@ -1,0 +1,111 @@
+// The grammar package: `parse` turns the text of one `.iommu` file into its syntax tree and its
+// syntax errors. It never throws.
+
+import { EOF, type IToken } from 'chevrotain';
+import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast.js';
+import { iommuLexer, StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer.js';
+import { describeToken, parser } from './parser.js';
+
+export * from './ast.js';
+export { LineIndex, type Position } from './lines.js';
+export {
+  BLOCK_KEYWORDS,
+  KEYWORDS,
+  STRUCTURAL_KEYWORDS,
+  TOP_LEVEL_KEYWORDS,
+  numberValue,
+  stringValue,
+  type BlockKind,
+} from './lexer.js';
+
+/** One token of a file, for semantic highlighting and completion. */
+export interface TokenInfo {
+  span: Span;
+  image: string;
+  /** `keyword`, `name`, `number`, `string`, `pci`, `punctuation` or `comment`. */
+  kind: 'keyword' | 'name' | 'number' | 'string' | 'pci' | 'punctuation' | 'comment';
+}
+
+const PUNCTUATION = new Set(['Arrow', 'DotDot', 'LCurly', 'RCurly', 'Colon']);
+
+/** The tokens and comments of a file in order (lexing only; never throws). */
+export function tokenize(text: string): TokenInfo[] {
+  const lexed = iommuLexer.tokenize(text);
+  const out: TokenInfo[] = [];
+  for (const t of lexed.tokens) {
+    const name = t.tokenType.name;
+    const kind: TokenInfo['kind'] = name.startsWith('Kw_')
+      ? 'keyword'
+      : name === 'Identifier'
+        ? 'name'
+        : name === 'Number'
+          ? 'number'
+          : name === 'String'
+            ? 'string'
+            : name === 'Pci'
+              ? 'pci'
+              : PUNCTUATION.has(name)
+                ? 'punctuation'
+                : 'name';
+    out.push({ span: tokenSpan(t), image: t.image, kind });
+  }
+  for (const t of lexed.groups['comments'] ?? []) out.push({ span: tokenSpan(t), image: t.image, kind: 'comment' });
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+/** Parse one file. Never throws: what cannot be read is absent, and an error says why. */
+export function parse(text: string): ParseResult {
+  const lexed = iommuLexer.tokenize(text);
+  const errors: SyntaxError[] = [];
+  for (const e of lexed.errors) {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    errors.push({
+      span: { start: e.offset, end: e.offset + e.length },
+      message: bad.length === 1 ? `unexpected character '${bad}'` : `unexpected characters '${bad.slice(0, 20)}'`,
+    });
+  }
+  const comments: Comment[] = [];
+  for (const t of lexed.groups['comments'] ?? []) {
+    const span = tokenSpan(t);
+    if (t.tokenType === UnterminatedBlockComment) {
+      errors.push({ span: { start: span.start, end: span.start + 2 }, message: "unterminated comment: '/*' without '*/'" });
+    }
+    comments.push({ span, text: t.image, kind: t.tokenType === BlockComment || t.tokenType === UnterminatedBlockComment ? 'block' : 'line' });
+  }
+  for (const t of lexed.tokens) {
+    if (t.tokenType === StringLit && !stringValue(t.image).terminated) {
+      errors.push({ span: tokenSpan(t), message: 'unterminated string' });
+    }
+  }
+
+  parser.begin(lexed.tokens, text.length);
+  const statements = parser.file();
+  errors.push(...parser.ownErrors);
+  for (const e of parser.errors) {
+    const t = e.token;
+    const span = t.tokenType === EOF || Number.isNaN(t.startOffset) ? { start: text.length, end: text.length } : tokenSpan(t);
+    errors.push({ span, message: e.message || `unexpected ${describeToken(t)}` });
+  }
+
+  const ast: FileAst = { statements: statements ?? [], comments };
+  return { ast, errors: tidy(errors, text.length) };
+}
+
+/** Errors in file order, clamped to the text, each reported once. */
+function tidy(errors: SyntaxError[], length: number): SyntaxError[] {
+  const seen = new Set<string>();
+  const out: SyntaxError[] = [];
+  for (const e of errors) {
+    const start = Math.max(0, Math.min(e.span.start, length));
+    const end = Math.max(start, Math.min(e.span.end, length));
+    const key = `${start}:${end}:${e.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ span: { start, end }, message: e.message });
+  }
+  return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}

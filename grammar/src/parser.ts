@@ -1,0 +1,1048 @@
+// The parser of `.iommu` files: a chevrotain EmbeddedActionsParser that builds the syntax tree
+// of ast.ts directly, built once at module load.
+//
+// Fault tolerance. Every value is read through a gated production: a missing or misplaced value
+// gives one error of our own ("expected a number after 'ias'") and the statement still appears
+// with that part `undefined`. Unknown words have explicit error productions: at the top level an
+// unknown statement swallows its arguments and a following balanced `{…}`; inside a block an
+// unknown property swallows its arguments (every token up to the next property keyword of the
+// block). A block left open ends at `}`, at the end of the file, or at a line starting a new
+// top-level statement. Chevrotain's own recovery stays enabled as the last line of defence.
+
+import {
+  EmbeddedActionsParser,
+  EOF,
+  tokenMatcher,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
+import type * as A from './ast.js';
+import {
+  allTokens,
+  AnyArg,
+  Arrow,
+  BLOCK_KEYWORDS,
+  Colon,
+  DotDot,
+  Identifier,
+  keywordOf,
+  kw,
+  LCurly,
+  NumberLit,
+  numberValue,
+  PciAddr,
+  RCurly,
+  StringLit,
+  stringValue,
+  TOP_LEVEL_KEYWORDS,
+  KEYWORDS,
+} from './lexer.js';
+
+type Ctx = 'top' | 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
+
+const TOP = new Set<string>(TOP_LEVEL_KEYWORDS);
+const DECLS = new Set<string>(['iommu', 'irqchip', 'device', 'group', 'domain']);
+const BLOCK_WORDS: Record<Ctx, Set<string>> = {
+  top: new Set(),
+  iommu: new Set(BLOCK_KEYWORDS.iommu),
+  irqchip: new Set(BLOCK_KEYWORDS.irqchip),
+  device: new Set(BLOCK_KEYWORDS.device),
+  domain: new Set(BLOCK_KEYWORDS.domain),
+  group: new Set(),
+};
+/** Words that start a statement in a context: a name on a later line is not taken from these. */
+const CTX_WORDS: Record<Ctx, Set<string>> = Object.fromEntries(
+  (Object.keys(BLOCK_WORDS) as Ctx[]).map((c) => [c, new Set([...BLOCK_WORDS[c], ...TOP])]),
+) as Record<Ctx, Set<string>>;
+const ALL_BLOCK_WORDS = new Set<string>(Object.values(BLOCK_KEYWORDS).flat());
+const KEYWORD_SET = new Set<string>(KEYWORDS);
+const PERM_RE = /^[rwRW]{1,2}$/;
+
+// ---- helpers on tokens ------------------------------------------------------------------
+
+const isEof = (t: IToken): boolean => t.tokenType === EOF;
+const isWord = (t: IToken): boolean => !isEof(t) && tokenMatcher(t, Identifier);
+const tokSpan = (a: IToken, b: IToken = a): A.Span => ({ start: a.startOffset, end: (b.endOffset ?? b.startOffset) + 1 });
+const mkName = (t: IToken): A.Name => ({ span: tokSpan(t), text: t.image });
+
+function shown(image: string): string {
+  return image.length > 24 ? image.slice(0, 21) + '…' : image;
+}
+
+/** How a token is named in a message. */
+export function describeToken(t: IToken | undefined): string {
+  if (!t || isEof(t)) return 'the end of the file';
+  if (t.tokenType === NumberLit) return `number '${shown(t.image)}'`;
+  if (t.tokenType === StringLit) return `string ${shown(t.image)}`;
+  if (t.tokenType === PciAddr) return `PCI address '${t.image}'`;
+  return `'${shown(t.image)}'`;
+}
+
+function describeType(t: TokenType): string {
+  const label = t.LABEL ?? t.name;
+  return label;
+}
+
+const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${describeType(expected)}, found ${describeToken(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describeToken(firstRedundant)}`,
+  buildNoViableAltMessage: ({ actual }) => `unexpected ${describeToken(actual[0])}`,
+  buildEarlyExitMessage: ({ actual }) => `unexpected ${describeToken(actual[0])}`,
+};
+
+const CTX_LABEL: Record<Ctx, string> = {
+  top: 'top level',
+  iommu: 'iommu',
+  irqchip: 'irqchip',
+  device: 'device',
+  group: 'group',
+  domain: 'domain',
+};
+
+// ---- the parser -------------------------------------------------------------------------
+
+export class IommuParser extends EmbeddedActionsParser {
+  /** The block being read, for gates and messages. */
+  private ctx: Ctx = 'top';
+  /** `device 'nic'`: the block being read, as messages name it. */
+  private ctxLabel = '';
+  /** Errors found by the error productions. */
+  ownErrors: A.SyntaxError[] = [];
+  private textLength = 0;
+
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider });
+    this.performSelfAnalysis();
+  }
+
+  /** Prepare for a new token vector. */
+  begin(tokens: IToken[], textLength: number): void {
+    this.textLength = textLength;
+    this.input = tokens;
+    this.ownErrors = [];
+    this.ctx = 'top';
+    this.ctxLabel = '';
+  }
+
+  // ---- lookahead predicates (used in GATEs and ACTIONs only) ----
+
+  private prev(): IToken {
+    return this.LA(0);
+  }
+  private sameLine(t: IToken): boolean {
+    const p = this.prev();
+    if (isEof(t) || isEof(p)) return false;
+    return t.startLine === (p.endLine ?? p.startLine);
+  }
+  private isCtxKeyword(t: IToken): boolean {
+    const k = keywordOf(t);
+    return k !== undefined && CTX_WORDS[this.ctx].has(k);
+  }
+  /** A name may be read here: a word on this line, or on a later line a word that starts no statement. */
+  private nameAhead(): boolean {
+    const t = this.LA(1);
+    return isWord(t) && (this.sameLine(t) || !this.isCtxKeyword(t));
+  }
+  /** A token on the same line that is clearly a wrong value and belongs to this statement. */
+  private strayAhead(want: 'name' | 'number' | 'string' | 'pci'): boolean {
+    const t = this.LA(1);
+    if (!this.sameLine(t)) return false;
+    const tt = t.tokenType;
+    if (tt === NumberLit || tt === StringLit || tt === PciAddr) return true;
+    if (want !== 'name' && isWord(t)) return keywordOf(t) === undefined;
+    return false;
+  }
+  /** A line starting a new top-level declaration while a block is open: the block ends here. */
+  private closesBlock(): boolean {
+    const t = this.LA(1);
+    const k = keywordOf(t);
+    if (k === undefined || !TOP.has(k) || this.sameLine(t)) return false;
+    if (!BLOCK_WORDS[this.ctx].has(k)) {
+      if (!DECLS.has(k) || this.ctx !== 'group') return true;
+    }
+    // `iommu` inside a device or domain: a declaration only when `iommu NAME {` follows.
+    const t3 = this.LA(3);
+    return isWord(this.LA(2)) && (t3.tokenType === LCurly || t3.tokenType === Colon);
+  }
+  private blockEnds(): boolean {
+    const t = this.LA(1);
+    return isEof(t) || t.tokenType === RCurly || this.closesBlock();
+  }
+  /** An argument of an unknown statement or property. */
+  private argAhead(): boolean {
+    const t = this.LA(1);
+    if (isEof(t) || !tokenMatcher(t, AnyArg)) return false;
+    if (isWord(t) && this.isCtxKeyword(t)) return false;
+    return !(this.ctx !== 'top' && this.closesBlock());
+  }
+  private permAhead(): boolean {
+    const t = this.LA(1);
+    if (!isWord(t) || this.isCtxKeyword(t)) return false;
+    return this.sameLine(t) || PERM_RE.test(t.image);
+  }
+  private la1Is(...words: string[]): boolean {
+    const k = keywordOf(this.LA(1));
+    return k !== undefined && words.includes(k);
+  }
+
+  // ---- error recording ----
+
+  private error(span: A.Span, message: string): void {
+    this.ownErrors.push({ span, message });
+  }
+  private errorAt(t: IToken, message: string): void {
+    if (isEof(t)) return this.error({ start: this.textLength, end: this.textLength }, message);
+    this.error(tokSpan(t), message);
+  }
+  /** The span from a statement's keyword to the last token read. */
+  private stmtSpan(k: IToken): A.Span {
+    const p = this.prev();
+    return tokSpan(k, isEof(p) || p.startOffset < k.startOffset ? k : p);
+  }
+  private num(t: IToken): A.Num | undefined {
+    const value = numberValue(t.image);
+    if (value === undefined) {
+      this.errorAt(t, `malformed number '${shown(t.image)}'`);
+      return undefined;
+    }
+    return { span: tokSpan(t), text: t.image, value };
+  }
+  private missing(what: string, before: IToken, stray: IToken | undefined): void {
+    if (stray) this.errorAt(stray, `expected ${what} after '${shown(before.image)}', found ${describeToken(stray)}`);
+    else this.errorAt(before, `expected ${what} after '${shown(before.image)}'`);
+  }
+
+  // ---- values ----
+
+  /** A name (keywords allowed); reports its absence. */
+  private expectName = this.RULE('expectName', (what: string): A.Name | undefined => {
+    let before: IToken | undefined;
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.ACTION(() => {
+      before = this.prev();
+    });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.nameAhead(), ALT: () => { tok = this.CONSUME(Identifier); } },
+        { GATE: () => this.strayAhead('name'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      if (tok) return mkName(tok);
+      this.missing(what, before!, stray);
+      return undefined;
+    });
+  });
+
+  /** A number; reports its absence. */
+  private expectNum = this.RULE('expectNum', (): A.Num | undefined => {
+    let before: IToken | undefined;
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.ACTION(() => {
+      before = this.prev();
+    });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { tok = this.CONSUME(NumberLit); } },
+        { GATE: () => this.strayAhead('number'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      if (tok) return this.num(tok);
+      this.missing('a number', before!, stray);
+      return undefined;
+    });
+  });
+
+  /** A number known to be next (its token is already the lookahead). */
+  private numLit = this.RULE('numLit', (): A.Num | undefined => {
+    const t = this.CONSUME(NumberLit);
+    return this.ACTION(() => this.num(t));
+  });
+
+  /**
+   * `A size S` or `A..L`. With `tailOptional` (map, msi-bind) a bare `A` is returned as is and
+   * the caller looks for the size later.
+   */
+  private range = this.RULE('range', (tailOptional: boolean): A.AddrRange | undefined => {
+    let sizeKw: IToken | undefined;
+    let dots: IToken | undefined;
+    let size: A.Num | undefined;
+    let last: A.Num | undefined;
+    const start = this.SUBRULE(this.expectNum);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            sizeKw = this.CONSUME(kw('size'));
+            size = this.SUBRULE1(this.expectNum);
+          },
+        },
+        {
+          ALT: () => {
+            dots = this.CONSUME(DotDot);
+            last = this.SUBRULE2(this.expectNum);
+          },
+        },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      if (!sizeKw && !dots && !tailOptional && start) {
+        this.errorAt(this.prev(), `expected 'size' or '..' after '${shown(this.prev().image)}'`);
+      }
+      if (!start) return undefined;
+      const r: A.AddrRange = { span: { start: start.span.start, end: this.prev().endOffset! + 1 }, start };
+      if (size) r.size = size;
+      if (last) r.last = last;
+      return r;
+    });
+  });
+
+  // ---- top level ----
+
+  file = this.RULE('file', (): A.TopStatement[] => {
+    const statements: A.TopStatement[] = [];
+    this.MANY({
+      GATE: () => !isEof(this.LA(1)),
+      DEF: () => {
+        const s = this.SUBRULE(this.topStatement);
+        this.ACTION(() => {
+          if (s) statements.push(s);
+        });
+      },
+    });
+    return statements;
+  });
+
+  private topStatement = this.RULE('topStatement', (): A.TopStatement | undefined => {
+    this.ACTION(() => {
+      this.ctx = 'top';
+      this.ctxLabel = '';
+    });
+    return this.OR<A.TopStatement | undefined>({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.backendStmt) },
+        { ALT: () => this.SUBRULE(this.pageSizeStmt) },
+        { ALT: () => this.SUBRULE(this.allowUnsafeStmt) },
+        { ALT: () => this.SUBRULE(this.includeStmt) },
+        { ALT: () => this.SUBRULE(this.iommuDecl) },
+        { ALT: () => this.SUBRULE(this.irqchipDecl) },
+        { ALT: () => this.SUBRULE(this.deviceDecl) },
+        { ALT: () => this.SUBRULE(this.groupDecl) },
+        { ALT: () => this.SUBRULE(this.domainDecl) },
+        { ALT: () => this.SUBRULE(this.expectStmt) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.unknown);
+            return undefined;
+          },
+        },
+      ],
+    });
+  });
+
+  private backendStmt = this.RULE('backendStmt', (): A.BackendStmt => {
+    const k = this.CONSUME(kw('backend'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['a backend (iommufd, vfio-type1, dma-api)'] });
+    return this.ACTION(() => ({ kind: 'backend', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private pageSizeStmt = this.RULE('pageSizeStmt', (): A.PageSizeStmt => {
+    const k = this.CONSUME(kw('page-size'));
+    const value = this.SUBRULE(this.expectNum);
+    return this.ACTION(() => ({ kind: 'page-size', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private allowUnsafeStmt = this.RULE('allowUnsafeStmt', (): A.AllowUnsafeStmt => {
+    const k = this.CONSUME(kw('allow-unsafe-interrupts'));
+    return this.ACTION(() => ({ kind: 'allow-unsafe-interrupts', span: this.stmtSpan(k), keyword: tokSpan(k) }));
+  });
+
+  private includeStmt = this.RULE('includeStmt', (): A.IncludeStmt => {
+    const k = this.CONSUME(kw('include'));
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { tok = this.CONSUME(StringLit); } },
+        { GATE: () => this.strayAhead('string'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      let path: A.Str | undefined;
+      if (tok) path = { span: tokSpan(tok), text: tok.image, value: stringValue(tok.image).value };
+      else this.missing('a quoted path', k, stray);
+      return { kind: 'include', span: this.stmtSpan(k), keyword: tokSpan(k), path };
+    });
+  });
+
+  private expectStmt = this.RULE('expectStmt', (): A.ExpectStmt => {
+    const k = this.CONSUME(kw('expect'));
+    let access: IToken | undefined;
+    let arrow: IToken | undefined;
+    let fault: IToken | undefined;
+    let targetNum: A.Num | undefined;
+    let targetName: IToken | undefined;
+    let pasid: A.Num | undefined;
+    const device = this.SUBRULE(this.expectName, { ARGS: ['a device name'] });
+    this.OPTION(() => {
+      this.CONSUME(kw('pasid'));
+      pasid = this.SUBRULE(this.expectNum);
+    });
+    this.OPTION2(() => {
+      access = this.OR([{ ALT: () => this.CONSUME(kw('read')) }, { ALT: () => this.CONSUME(kw('write')) }]);
+    });
+    const address = this.SUBRULE2(this.expectNum);
+    this.OR2({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            arrow = this.CONSUME(Arrow);
+            this.OR3({
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                { ALT: () => { targetNum = this.SUBRULE(this.numLit); } },
+                { GATE: () => this.nameAhead(), ALT: () => { targetName = this.CONSUME(Identifier); } },
+                {
+                  ALT: () => {
+                    this.ACTION(() => this.errorAt(arrow!, "expected an address or an irqchip name after '->'"));
+                  },
+                },
+              ],
+            });
+          },
+        },
+        { ALT: () => { fault = this.CONSUME(kw('fault')); } },
+        {
+          ALT: () => {
+            this.ACTION(() => {
+              if (address) this.errorAt(this.prev(), `expected '->' or 'fault' after '${shown(this.prev().image)}'`);
+            });
+          },
+        },
+      ],
+    });
+    return this.ACTION(() => {
+      const s: A.ExpectStmt = { kind: 'expect', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (device) s.device = device;
+      if (pasid) s.pasid = pasid;
+      if (access) s.access = mkName(access);
+      if (address) s.address = address;
+      if (fault) s.result = { kind: 'fault', span: tokSpan(fault) };
+      else if (targetNum) s.result = { kind: 'address', span: targetNum.span, value: targetNum };
+      else if (targetName) s.result = { kind: 'irqchip', span: tokSpan(targetName), ref: mkName(targetName) };
+      return s;
+    });
+  });
+
+  // ---- error productions ----
+
+  /** A balanced `{ … }`, read without meaning. */
+  private balanced = this.RULE('balanced', (): void => {
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.balanced) }, { ALT: () => this.CONSUME(AnyArg) }]);
+    });
+    this.OPTION(() => this.CONSUME(RCurly));
+  });
+
+  /**
+   * Something that is not a statement (at the top level) or not a property (in a block): the
+   * word, its arguments and a following `{ … }` become one error.
+   */
+  private unknown = this.RULE('unknown', (): void => {
+    let first: IToken | undefined;
+    this.ACTION(() => {
+      first = this.LA(1);
+    });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.balanced) },
+        { ALT: () => this.CONSUME(RCurly) },
+        {
+          ALT: () => {
+            this.CONSUME(AnyArg);
+            this.MANY({ GATE: () => this.argAhead(), DEF: () => this.CONSUME2(AnyArg) });
+            this.OPTION(() => this.SUBRULE2(this.balanced));
+          },
+        },
+      ],
+    });
+    this.ACTION(() => {
+      const t = first!;
+      const word = isWord(t) ? t.image : undefined;
+      const k = keywordOf(t);
+      let message: string;
+      if (this.ctx === 'top') {
+        if (word === undefined) message = `unexpected ${describeToken(t)}`;
+        else if (k !== undefined && ALL_BLOCK_WORDS.has(k)) message = `'${k}' is only allowed inside a block`;
+        else if (k !== undefined) message = `unexpected '${k}'`;
+        else message = `unknown statement '${shown(word)}'`;
+      } else if (this.ctx === 'group') {
+        message = `expected a device name in ${this.ctxLabel}, found ${describeToken(t)}`;
+      } else {
+        const label = CTX_LABEL[this.ctx];
+        if (word === undefined) message = `unexpected ${describeToken(t)} in ${this.ctxLabel}`;
+        else if (k !== undefined && KEYWORD_SET.has(k)) message = `'${k}' is not allowed in ${this.ctxLabel}`;
+        else message = `unknown ${label} property '${shown(word)}'`;
+      }
+      this.errorAt(t, message);
+    });
+  });
+
+  // ---- blocks ----
+
+  /**
+   * `{ PROP… }` of a declaration. Returns the body span (absent without `{`).
+   * `label` names the block in messages (`device 'nic'`).
+   */
+  private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[]): A.Span | undefined {
+    let lc: IToken | undefined;
+    let rc: IToken | undefined;
+    let saved: [Ctx, string] = ['top', ''];
+    this.OPTION9(() => {
+      lc = this.CONSUME9(LCurly);
+      this.ACTION(() => {
+        saved = [this.ctx, this.ctxLabel];
+        this.ctx = ctx;
+        this.ctxLabel = label();
+      });
+      this.MANY9({
+        GATE: () => !this.blockEnds(),
+        DEF: () => {
+          const p = prop();
+          this.ACTION(() => {
+            if (p) props.push(p);
+          });
+        },
+      });
+      this.OPTION8(() => {
+        rc = this.CONSUME9(RCurly);
+      });
+      this.ACTION(() => {
+        [this.ctx, this.ctxLabel] = saved;
+        if (!rc) this.errorAt(lc!, `expected '}' to close ${label()}`);
+      });
+    });
+    return this.ACTION(() => {
+      if (!lc) {
+        this.errorAt(this.prev(), `expected '{' after ${label()}`);
+        return undefined;
+      }
+      return tokSpan(lc, rc ?? this.prev());
+    });
+  }
+
+  private iommuDecl = this.RULE('iommuDecl', (): A.IommuDecl => {
+    const k = this.CONSUME(kw('iommu'));
+    const name = this.SUBRULE(this.expectName, { ARGS: ['an iommu name'] });
+    const props: A.IommuProp[] = [];
+    const body = this.blockBody('iommu', () => label('iommu', name), () => this.SUBRULE(this.iommuProp), props);
+    return this.ACTION(() => decl({ kind: 'iommu', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
+  });
+
+  private irqchipDecl = this.RULE('irqchipDecl', (): A.IrqchipDecl => {
+    const k = this.CONSUME(kw('irqchip'));
+    const name = this.SUBRULE(this.expectName, { ARGS: ['an irqchip name'] });
+    const props: A.IrqchipProp[] = [];
+    const body = this.blockBody('irqchip', () => label('irqchip', name), () => this.SUBRULE(this.irqchipProp), props);
+    return this.ACTION(() => decl({ kind: 'irqchip', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
+  });
+
+  private deviceDecl = this.RULE('deviceDecl', (): A.DeviceDecl => {
+    const k = this.CONSUME(kw('device'));
+    const name = this.SUBRULE(this.expectName, { ARGS: ['a device name'] });
+    const props: A.DeviceProp[] = [];
+    const body = this.blockBody('device', () => label('device', name), () => this.SUBRULE(this.deviceProp), props);
+    return this.ACTION(() => decl({ kind: 'device', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
+  });
+
+  private groupDecl = this.RULE('groupDecl', (): A.GroupDecl => {
+    const k = this.CONSUME(kw('group'));
+    const name = this.SUBRULE(this.expectName, { ARGS: ['a group name'] });
+    const members: A.Name[] = [];
+    const body = this.blockBody('group', () => label('group', name), () => this.SUBRULE(this.groupMember), members);
+    return this.ACTION(() => decl({ kind: 'group', span: this.stmtSpan(k), keyword: tokSpan(k), members }, name, body));
+  });
+
+  private groupMember = this.RULE('groupMember', (): A.Name | undefined => {
+    return this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            const t = this.CONSUME(Identifier);
+            return this.ACTION(() => mkName(t));
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE(this.unknown);
+            return undefined;
+          },
+        },
+      ],
+    });
+  });
+
+  private domainDecl = this.RULE('domainDecl', (): A.DomainDecl => {
+    const k = this.CONSUME(kw('domain'));
+    const name = this.SUBRULE(this.expectName, { ARGS: ['a domain name'] });
+    let type: A.Name | undefined;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(Colon);
+            type = this.SUBRULE2(this.expectName, { ARGS: ['a domain type'] });
+          },
+        },
+        {
+          GATE: () => isWord(this.LA(1)) && this.sameLine(this.LA(1)),
+          ALT: () => {
+            const t = this.CONSUME(Identifier);
+            this.ACTION(() => {
+              type = mkName(t);
+              this.errorAt(t, `expected ':' before the domain type '${shown(t.image)}'`);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.ACTION(() => this.errorAt(this.prev(), `expected ':' and a type after ${label('domain', name)}`));
+          },
+        },
+      ],
+    });
+    const stmts: A.DomainStmt[] = [];
+    const body = this.blockBody('domain', () => label('domain', name), () => this.SUBRULE(this.domainStmt), stmts);
+    return this.ACTION(() => {
+      const d = decl<A.DomainDecl>({ kind: 'domain', span: this.stmtSpan(k), keyword: tokSpan(k), stmts }, name, body);
+      if (type) d.type = type;
+      return d;
+    });
+  });
+
+  // ---- properties ----
+
+  private iommuProp = this.RULE('iommuProp', (): A.IommuProp | undefined =>
+    this.OR<A.IommuProp | undefined>({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.modelProp) },
+        { ALT: () => this.SUBRULE(this.widthProp) },
+        { ALT: () => this.SUBRULE(this.pgsizesProp) },
+        { GATE: () => this.la1Is('nesting', 'no-nesting'), ALT: () => this.SUBRULE(this.flagProp) },
+        { ALT: () => this.SUBRULE(this.windowProp) },
+        { ALT: () => this.SUBRULE(this.reservedProp) },
+        { ALT: () => this.SUBRULE(this.defaultDomainProp) },
+        { ALT: () => this.unknownProp() },
+      ],
+    }),
+  );
+
+  private irqchipProp = this.RULE('irqchipProp', (): A.IrqchipProp | undefined =>
+    this.OR<A.IrqchipProp | undefined>({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.modelProp) },
+        { ALT: () => this.SUBRULE(this.addressProp) },
+        { GATE: () => this.la1Is('isolated', 'not-isolated'), ALT: () => this.SUBRULE(this.flagProp) },
+        { ALT: () => this.unknownProp() },
+      ],
+    }),
+  );
+
+  private deviceProp = this.RULE('deviceProp', (): A.DeviceProp | undefined =>
+    this.OR<A.DeviceProp | undefined>({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.pciProp) },
+        { ALT: () => this.SUBRULE(this.iommuRefProp) },
+        { ALT: () => this.SUBRULE(this.msiProp) },
+        { ALT: () => this.SUBRULE(this.driverProp) },
+        { ALT: () => this.SUBRULE(this.reservedProp) },
+        { GATE: () => this.la1Is('sw-msi'), ALT: () => this.SUBRULE(this.windowProp) },
+        { ALT: () => this.SUBRULE(this.pasidBitsProp) },
+        { ALT: () => this.unknownProp() },
+      ],
+    }),
+  );
+
+  private domainStmt = this.RULE('domainStmt', (): A.DomainStmt | undefined =>
+    this.OR<A.DomainStmt | undefined>({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.iommuRefProp) },
+        { GATE: () => this.la1Is('nest-parent'), ALT: () => this.SUBRULE(this.flagProp) },
+        { ALT: () => this.SUBRULE(this.parentStmt) },
+        { ALT: () => this.SUBRULE(this.stage1Stmt) },
+        { ALT: () => this.SUBRULE(this.attachStmt) },
+        { ALT: () => this.SUBRULE(this.mapStmt) },
+        { ALT: () => this.SUBRULE(this.rmrStmt) },
+        { ALT: () => this.SUBRULE(this.msiBindStmt) },
+        { ALT: () => this.SUBRULE(this.pasidTableStmt) },
+        { ALT: () => this.unknownProp() },
+      ],
+    }),
+  );
+
+  private unknownProp(): undefined {
+    this.SUBRULE9(this.unknown);
+    return undefined;
+  }
+
+  private modelProp = this.RULE('modelProp', (): A.ModelProp => {
+    const k = this.CONSUME(kw('model'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['a model name'] });
+    return this.ACTION(() => ({ kind: 'model', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private widthProp = this.RULE('widthProp', (): A.WidthProp => {
+    const k = this.OR([{ ALT: () => this.CONSUME(kw('ias')) }, { ALT: () => this.CONSUME(kw('oas')) }]);
+    const value = this.SUBRULE(this.expectNum);
+    return this.ACTION(() => ({ kind: keywordOf(k) as 'ias' | 'oas', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private pgsizesProp = this.RULE('pgsizesProp', (): A.PgsizesProp => {
+    const k = this.CONSUME(kw('pgsizes'));
+    const values: A.Num[] = [];
+    let seen = false;
+    this.MANY(() => {
+      const n = this.SUBRULE(this.numLit);
+      this.ACTION(() => {
+        seen = true;
+        if (n) values.push(n);
+      });
+    });
+    return this.ACTION(() => {
+      if (!seen) this.errorAt(k, "expected page sizes after 'pgsizes'");
+      return { kind: 'pgsizes', span: this.stmtSpan(k), keyword: tokSpan(k), values };
+    });
+  });
+
+  private flagProp = this.RULE('flagProp', (): A.FlagProp => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('nesting')) },
+      { ALT: () => this.CONSUME(kw('no-nesting')) },
+      { ALT: () => this.CONSUME(kw('isolated')) },
+      { ALT: () => this.CONSUME(kw('not-isolated')) },
+      { ALT: () => this.CONSUME(kw('nest-parent')) },
+    ]);
+    return this.ACTION(() => ({ kind: keywordOf(k) as A.FlagProp['kind'], span: tokSpan(k), keyword: tokSpan(k) }));
+  });
+
+  private windowProp = this.RULE('windowProp', (): A.WindowProp => {
+    const k = this.OR([{ ALT: () => this.CONSUME(kw('sw-msi')) }, { ALT: () => this.CONSUME(kw('msi-window')) }]);
+    let none: IToken | undefined;
+    let range: A.AddrRange | undefined;
+    this.OR2({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { none = this.CONSUME(kw('none')); } },
+        { ALT: () => { range = this.SUBRULE(this.range, { ARGS: [false] }); } },
+      ],
+    });
+    return this.ACTION(() => {
+      const p: A.WindowProp = { kind: keywordOf(k) as 'sw-msi' | 'msi-window', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (range) p.range = range;
+      if (none) {
+        p.none = tokSpan(none);
+        if (this.ctx === 'device') this.errorAt(none, "'sw-msi none' is only allowed in an iommu");
+      }
+      return p;
+    });
+  });
+
+  private reservedProp = this.RULE('reservedProp', (): A.ReservedProp => {
+    const k = this.CONSUME(kw('reserved'));
+    const range = this.SUBRULE(this.range, { ARGS: [false] });
+    const type = this.SUBRULE(this.expectName, { ARGS: ['a region type'] });
+    return this.ACTION(() => ({ kind: 'reserved', span: this.stmtSpan(k), keyword: tokSpan(k), range, type }));
+  });
+
+  private iommuRefProp = this.RULE('iommuRefProp', (): A.IommuRefProp => {
+    const k = this.CONSUME(kw('iommu'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['an iommu name'] });
+    return this.ACTION(() => ({ kind: 'iommu', span: this.stmtSpan(k), keyword: tokSpan(k), ref }));
+  });
+
+  private defaultDomainProp = this.RULE('defaultDomainProp', (): A.DefaultDomainProp => {
+    const k = this.CONSUME(kw('default-domain'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['a domain type'] });
+    return this.ACTION(() => ({ kind: 'default-domain', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private addressProp = this.RULE('addressProp', (): A.AddressProp => {
+    const k = this.OR([{ ALT: () => this.CONSUME(kw('base')) }, { ALT: () => this.CONSUME(kw('doorbell')) }]);
+    const value = this.SUBRULE(this.expectNum);
+    return this.ACTION(() => ({ kind: keywordOf(k) as 'base' | 'doorbell', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private pciProp = this.RULE('pciProp', (): A.PciProp => {
+    const k = this.CONSUME(kw('pci'));
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { tok = this.CONSUME(PciAddr); } },
+        { GATE: () => this.strayAhead('pci'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      const p: A.PciProp = { kind: 'pci', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (tok) p.value = pci(tok);
+      else this.missing('a PCI address (SSSS:BB:DD.F)', k, stray);
+      return p;
+    });
+  });
+
+  private msiProp = this.RULE('msiProp', (): A.MsiProp => {
+    const k = this.CONSUME(kw('msi'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['an irqchip name'] });
+    let at: A.Num | undefined;
+    let vectors: A.Num | undefined;
+    let atSeen = false;
+    let vectorsSeen = false;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const a = this.CONSUME(kw('at'));
+            const n = this.SUBRULE1(this.expectNum);
+            this.ACTION(() => {
+              if (atSeen) this.errorAt(a, "'at' given twice");
+              else at = n;
+              atSeen = true;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const v = this.CONSUME(kw('vectors'));
+            const n = this.SUBRULE2(this.expectNum);
+            this.ACTION(() => {
+              if (vectorsSeen) this.errorAt(v, "'vectors' given twice");
+              else vectors = n;
+              vectorsSeen = true;
+            });
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => {
+      const p: A.MsiProp = { kind: 'msi', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (ref) p.ref = ref;
+      if (at) p.at = at;
+      if (vectors) p.vectors = vectors;
+      return p;
+    });
+  });
+
+  private driverProp = this.RULE('driverProp', (): A.DriverProp => {
+    const k = this.CONSUME(kw('driver'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['a driver name'] });
+    return this.ACTION(() => ({ kind: 'driver', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private pasidBitsProp = this.RULE('pasidBitsProp', (): A.PasidBitsProp => {
+    const k = this.CONSUME(kw('pasid'));
+    const value = this.SUBRULE(this.expectNum);
+    return this.ACTION(() => ({ kind: 'pasid', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private parentStmt = this.RULE('parentStmt', (): A.ParentStmt => {
+    const k = this.CONSUME(kw('parent'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['a domain name'] });
+    return this.ACTION(() => ({ kind: 'parent', span: this.stmtSpan(k), keyword: tokSpan(k), ref }));
+  });
+
+  private stage1Stmt = this.RULE('stage1Stmt', (): A.Stage1Stmt => {
+    const k = this.CONSUME(kw('stage1'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['translate, bypass or abort'] });
+    return this.ACTION(() => ({ kind: 'stage1', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private attachStmt = this.RULE('attachStmt', (): A.AttachStmt => {
+    const k = this.CONSUME(kw('attach'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['a device or group name'] });
+    let pasid: A.Num | undefined;
+    this.OPTION(() => {
+      this.CONSUME(kw('pasid'));
+      pasid = this.SUBRULE(this.expectNum);
+    });
+    return this.ACTION(() => {
+      const s: A.AttachStmt = { kind: 'attach', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (ref) s.ref = ref;
+      if (pasid) s.pasid = pasid;
+      return s;
+    });
+  });
+
+  private mapStmt = this.RULE('mapStmt', (): A.MapStmt => {
+    const k = this.CONSUME(kw('map'));
+    const input = this.SUBRULE(this.range, { ARGS: [true] });
+    let arrow: IToken | undefined;
+    let target: A.MapTarget | undefined;
+    let lateSizeKw: IToken | undefined;
+    let lateSize: A.Num | undefined;
+    let perm: IToken | undefined;
+    this.OPTION(() => {
+      arrow = this.CONSUME(Arrow);
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            ALT: () => {
+              const n = this.SUBRULE(this.numLit);
+              this.ACTION(() => {
+                if (n) target = { kind: 'address', value: n };
+              });
+            },
+          },
+          {
+            GATE: () => this.nameAhead(),
+            ALT: () => {
+              const t = this.CONSUME(Identifier);
+              this.ACTION(() => {
+                target = { kind: 'irqchip', ref: mkName(t) };
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.ACTION(() => this.errorAt(arrow!, "expected an address or an irqchip name after '->'"));
+            },
+          },
+        ],
+      });
+    });
+    this.ACTION(() => {
+      if (!arrow) this.errorAt(this.prev(), `expected '->' and a target after '${shown(this.prev().image)}'`);
+    });
+    this.OPTION2(() => {
+      lateSizeKw = this.CONSUME(kw('size'));
+      lateSize = this.SUBRULE(this.expectNum);
+    });
+    this.OPTION3({
+      GATE: () => this.permAhead(),
+      DEF: () => {
+        perm = this.CONSUME2(Identifier);
+      },
+    });
+    return this.ACTION(() => {
+      const s: A.MapStmt = { kind: 'map', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (input) {
+        const hasTail = input.size !== undefined || input.last !== undefined;
+        if (lateSizeKw && hasTail) this.errorAt(lateSizeKw, 'the map already has a size');
+        else if (lateSize) input.size = lateSize;
+        else if (!hasTail && !lateSizeKw) {
+          this.error(input.start.span, "the map has no size: write 'A size S', 'A..L' or '-> T size S'");
+        }
+        s.input = input;
+      }
+      if (target) s.target = target;
+      if (perm) s.perm = mkName(perm);
+      return s;
+    });
+  });
+
+  private rmrStmt = this.RULE('rmrStmt', (): A.RmrStmt => {
+    const k = this.CONSUME(kw('rmr'));
+    const range = this.SUBRULE(this.range, { ARGS: [false] });
+    return this.ACTION(() => {
+      const s: A.RmrStmt = { kind: 'rmr', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (range) s.range = range;
+      return s;
+    });
+  });
+
+  private msiBindStmt = this.RULE('msiBindStmt', (): A.MsiBindStmt => {
+    const k = this.CONSUME(kw('msi-bind'));
+    const giova = this.SUBRULE(this.range, { ARGS: [true] });
+    let arrow: IToken | undefined;
+    let gpa: A.Num | undefined;
+    let lateSizeKw: IToken | undefined;
+    let lateSize: A.Num | undefined;
+    this.OPTION(() => {
+      arrow = this.CONSUME(Arrow);
+      gpa = this.SUBRULE(this.expectNum);
+    });
+    this.ACTION(() => {
+      if (!arrow) this.errorAt(this.prev(), `expected '->' and the doorbell's guest-physical address after '${shown(this.prev().image)}'`);
+    });
+    this.OPTION2(() => {
+      lateSizeKw = this.CONSUME(kw('size'));
+      lateSize = this.SUBRULE2(this.expectNum);
+    });
+    return this.ACTION(() => {
+      const s: A.MsiBindStmt = { kind: 'msi-bind', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (giova) {
+        const hasTail = giova.size !== undefined || giova.last !== undefined;
+        if (lateSizeKw && hasTail) this.errorAt(lateSizeKw, 'the msi-bind already has a size');
+        else if (lateSize) giova.size = lateSize;
+        else if (!hasTail && !lateSizeKw) this.errorAt(k, "the msi-bind has no size: write 'msi-bind GIOVA -> GPA size S'");
+        s.giova = giova;
+      }
+      if (gpa) s.gpa = gpa;
+      return s;
+    });
+  });
+
+  private pasidTableStmt = this.RULE('pasidTableStmt', (): A.PasidTableStmt => {
+    const k = this.CONSUME(kw('pasid-table'));
+    const range = this.SUBRULE(this.range, { ARGS: [false] });
+    let fmtKw: IToken | undefined;
+    let format: A.Name | undefined;
+    this.OPTION(() => {
+      fmtKw = this.CONSUME(kw('format'));
+      format = this.SUBRULE(this.expectName, { ARGS: ['a table format (smmuv3, vtd)'] });
+    });
+    return this.ACTION(() => {
+      if (!fmtKw) this.errorAt(this.prev(), `expected 'format' after '${shown(this.prev().image)}'`);
+      const s: A.PasidTableStmt = { kind: 'pasid-table', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (range) s.range = range;
+      if (format) s.format = format;
+      return s;
+    });
+  });
+}
+
+// ---- node helpers -----------------------------------------------------------------------
+
+function label(kind: string, name: A.Name | undefined): string {
+  return name ? `${kind} '${shown(name.text)}'` : kind;
+}
+
+function decl<D extends A.Decl>(d: Omit<D, 'name' | 'body'>, name: A.Name | undefined, body: A.Span | undefined): D {
+  const out = d as D;
+  if (name) out.name = name;
+  if (body) out.body = body;
+  return out;
+}
+
+function pci(t: IToken): A.Pci {
+  const parts = t.image.split(/[:.]/).map((p) => parseInt(p, 16));
+  const [segment, bus, device, fn] = parts.length === 4 ? parts : [0, ...parts];
+  return { span: tokSpan(t), text: t.image, segment: segment!, bus: bus!, device: device!, fn: fn! };
+}
+
+/** The one parser instance. */
+export const parser = new IommuParser();
