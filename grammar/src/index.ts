@@ -2,12 +2,12 @@
 // syntax errors. It never throws.
 
 import { EOF, type IToken } from 'chevrotain';
-import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast.js';
-import { iommuLexer, StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer.js';
-import { describeToken, parser } from './parser.js';
+import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast';
+import { iommuLexer, StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer';
+import { describeToken, parser } from './parser';
 
-export * from './ast.js';
-export { LineIndex, type Position } from './lines.js';
+export * from './ast';
+export { LineIndex, type Position } from './lines';
 export {
   BLOCK_KEYWORDS,
   KEYWORDS,
@@ -16,7 +16,7 @@ export {
   numberValue,
   stringValue,
   type BlockKind,
-} from './lexer.js';
+} from './lexer';
 
 /** One token of a file, for semantic highlighting and completion. */
 export interface TokenInfo {

@@ -17,7 +17,7 @@ import {
   type IToken,
   type TokenType,
 } from 'chevrotain';
-import type * as A from './ast.js';
+import type * as A from './ast';
 import {
   allTokens,
   AnyArg,
@@ -37,7 +37,7 @@ import {
   stringValue,
   TOP_LEVEL_KEYWORDS,
   KEYWORDS,
-} from './lexer.js';
+} from './lexer';
 
 type Ctx = 'top' | 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
 
@@ -208,8 +208,15 @@ export class IommuParser extends EmbeddedActionsParser {
     }
     return { span: tokSpan(t), text: t.image, value };
   }
+  /**
+   * A value is missing after `before`. The error sits on the offending token: the wrong value
+   * that was read (`stray`), else the next token when it is on the same line (`ias }`), else
+   * the token the value should follow.
+   */
   private missing(what: string, before: IToken, stray: IToken | undefined): void {
-    if (stray) this.errorAt(stray, `expected ${what} after '${shown(before.image)}', found ${describeToken(stray)}`);
+    const next = this.LA(1);
+    const at = stray ?? (this.sameLine(next) ? next : undefined);
+    if (at) this.errorAt(at, `expected ${what} after '${shown(before.image)}', found ${describeToken(at)}`);
     else this.errorAt(before, `expected ${what} after '${shown(before.image)}'`);
   }
 
