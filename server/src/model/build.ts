@@ -730,7 +730,7 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
     const loc = { file, span: st.span };
     const allowed = ALLOWED[st.kind];
     if (dom.type && allowed && !allowed.includes(dom.type)) {
-      report(ctx, 'bad-value', { file, span: st.keyword }, `'${st.kind}' is not allowed in a ${dom.type} domain (only in ${allowed.join(', ')})`);
+      report(ctx, 'bad-value', { file, span: st.keyword }, `'${st.kind}' is not allowed in ${dom.type} domain '${dom.name}' (only in ${allowed.join(', ')} domains)`);
       continue;
     }
     switch (st.kind) {
