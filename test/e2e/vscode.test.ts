@@ -1,0 +1,279 @@
+// VS Code end to end: the packaged .vsix installed into code-server 4.100.3 (VS Code 1.100.3),
+// driven through Debian's chromium with playwright-core. Recipe and pitfalls: spec e2e.md §4–§7.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, CODE_SERVER, FIXTURE, RUN_DIR, VSIX, ensureBuilt, requireTool, t } from './helpers';
+
+const RUN = join(RUN_DIR, 'vscode');
+const WORKSPACE = join(RUN, 'workspace');
+const CS_LOG = join(RUN, 'cs.log');
+const FILE = 'board.iommu';
+const EXPECTED_CODE = 'map-overlaps-reserved';
+const FIX_TITLE = 'Move map';
+
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'editor.hover.delay': 200,
+  'editor.minimap.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.reduceMotion': 'on',
+  // the workspace lives inside this repository's checkout: no "open the parent repository?" toast
+  'git.openRepositoryInParentFolders': 'never',
+  'git.autoRepositoryDetection': false,
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function extensionHostLogs(): string[] {
+  const logs = join(RUN, 'user', 'logs');
+  if (!existsSync(logs)) return [];
+  const out: string[] = [];
+  for (const session of readdirSync(logs)) {
+    for (const host of ['exthost1', 'remoteexthost1']) {
+      const dir = join(logs, session, host);
+      if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.log')) out.push(join(dir, f));
+    }
+  }
+  return out;
+}
+
+/** Viewport centre of `needle` inside the editor line whose text starts with `lineStart`. */
+async function textCenter(page: Page, lineStart: string, needle: string): Promise<{ x: number; y: number }> {
+  const pos = await page.evaluate(
+    ([lineStart, needle]) => {
+      // runs in the page (this project compiles without the DOM lib)
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const document = (globalThis as any).document;
+      const SHOW_TEXT = 4; // NodeFilter.SHOW_TEXT
+      const lines: { textContent: string | null }[] = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+      for (const line of lines) {
+        const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+        if (!text.trimStart().startsWith(lineStart)) continue;
+        const at = text.indexOf(needle, text.indexOf(lineStart) + (lineStart.endsWith(needle) ? lineStart.length - needle.length : 0));
+        if (at < 0) continue;
+        // walk the text nodes to the character offset
+        const walker = document.createTreeWalker(line, SHOW_TEXT);
+        let offset = 0;
+        const range = document.createRange();
+        let startSet = false;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent?.length ?? 0;
+          if (!startSet && at < offset + len) { range.setStart(n, at - offset); startSet = true; }
+          if (startSet && at + needle.length <= offset + len) { range.setEnd(n, at + needle.length - offset); break; }
+          offset += len;
+        }
+        const r = range.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      return null;
+    },
+    [lineStart, needle] as const,
+  );
+  if (!pos) throw new Error(`no editor line starting with '${lineStart}' containing '${needle}'`);
+  return pos;
+}
+
+describe('VS Code extension in code-server', () => {
+  let cs: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let base = '';
+  const t0 = Date.now();
+  const timeline: string[] = [];
+  const mark = (what: string) => timeline.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
+
+  beforeAll(async () => {
+    requireTool(CODE_SERVER, 'code-server');
+    requireTool(CHROMIUM, 'chromium');
+    ensureBuilt({ vsix: true });
+    mark('vsix ready');
+
+    rmSync(RUN, { recursive: true, force: true });
+    mkdirSync(join(RUN, 'user', 'User'), { recursive: true });
+    mkdirSync(WORKSPACE, { recursive: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    copyFileSync(FIXTURE, join(WORKSPACE, FILE));
+    writeFileSync(join(RUN, 'user', 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const port = await freePort();
+    const config = join(RUN, 'config.yaml');
+    // Always pass --config: without it code-server writes ~/.config/code-server/config.yaml (pitfall 4).
+    writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    const dirs = ['--user-data-dir', join(RUN, 'user'), '--extensions-dir', join(RUN, 'ext')];
+    execFileSync(CODE_SERVER, ['--config', config, ...dirs, '--install-extension', VSIX], { stdio: 'pipe', timeout: t(60_000) });
+    mark('vsix installed');
+
+    // Own session and process group (setsid), so teardown can kill every child (pitfall 5).
+    const logFd = openSync(CS_LOG, 'w');
+    cs = spawn(
+      CODE_SERVER,
+      ['--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+        '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...dirs],
+      { detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, VSCODE_PROXY_URI: '' } },
+    );
+    closeSync(logFd);
+    let exited: number | null | undefined;
+    cs.on('exit', (code) => (exited = code));
+    base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + t(60_000);
+    for (;;) {
+      if (exited !== undefined) throw new Error(`code-server exited with ${exited}; see ${CS_LOG}`);
+      if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz within 60s; see ${CS_LOG}`);
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    mark('code-server healthy');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+    mark('browser up');
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    if (cs?.pid) {
+      const pid = cs.pid;
+      const alive = () => { try { process.kill(-pid, 0); return true; } catch { return false; } };
+      try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+      const until = Date.now() + 3000;
+      while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    if (timeline.length) writeFileSync(join(ARTIFACTS, 'vscode-timeline.txt'), timeline.join('\n') + '\n');
+  });
+
+  it('shows diagnostics, hover and a working quick fix for board.iommu', async () => {
+    const p = page!;
+    let step = 'open the workbench';
+    try {
+      await p.goto(`${base}/?folder=${encodeURIComponent(WORKSPACE)}`);
+      await p.locator('.monaco-workbench').waitFor({ timeout: t(60_000) });
+      mark('workbench visible');
+
+      step = `open ${FILE} from the Explorer`;
+      await p.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).click({ timeout: t(30_000) });
+      const editor = p.locator('.editor-instance .monaco-editor').first();
+      await editor.waitFor({ timeout: t(30_000) });
+      mark('editor open');
+
+      step = 'wait for the IOMMU language mode (contributed language)';
+      await p.locator('#status\\.editor\\.mode', { hasText: 'IOMMU' }).waitFor({ timeout: t(30_000) });
+
+      step = 'wait for an error squiggle (the language server published diagnostics)';
+      const squiggles = editor.locator('.squiggly-error');
+      await squiggles.first().waitFor({ timeout: t(60_000) });
+      mark('squiggle');
+
+      step = `find ${EXPECTED_CODE} in the Problems panel`;
+      await p.keyboard.press('Control+Shift+M');
+      const rows = p.locator('.markers-panel .monaco-list-row');
+      await rows.first().waitFor({ timeout: t(15_000) });
+      let problems: string[] = [];
+      const pDeadline = Date.now() + t(15_000);
+      while (Date.now() < pDeadline) {
+        problems = await rows.allInnerTexts();
+        if (problems.some((r) => r.includes(EXPECTED_CODE))) break;
+        await p.waitForTimeout(200);
+      }
+      expect(problems.join('\n---\n')).toContain(EXPECTED_CODE);
+      mark('problems read');
+
+      step = 'hover the device name `nic`';
+      await editor.click({ position: { x: 5, y: 5 } });
+      const hoverAt = async (lineStart: string, timeout: number) => {
+        await p.mouse.move(1, 1);
+        await p.keyboard.press('Escape');
+        const c = await textCenter(p, lineStart, 'nic');
+        await p.mouse.move(c.x - 1, c.y);
+        await p.mouse.move(c.x, c.y);
+        const hover = p.locator('.monaco-hover:visible', { hasText: /\bvm\b/ }).first();
+        try {
+          await hover.waitFor({ timeout });
+        } catch (e) {
+          const seen = await p.locator('.monaco-hover:visible').allInnerTexts().catch(() => []);
+          throw new Error(`no hover mentioning domain 'vm' over '${lineStart}'; hover text seen: ${JSON.stringify(seen)}`, { cause: e });
+        }
+        return hover;
+      };
+      const hover = await hoverAt('device nic', t(20_000));
+      const hoverText = await hover.innerText();
+      expect(hoverText).toContain('nic');
+      expect(hoverText).toMatch(/domain/i);
+      mark('hover');
+
+      step = 'screenshot with the squiggle and the hover';
+      // The README shows this picture: if the hover hides the squiggle, hover the `attach nic` reference instead.
+      const overlaps = async () => {
+        const [h, s] = [await p.locator('.monaco-hover:visible').first().boundingBox(), await squiggles.first().boundingBox()];
+        return !!h && !!s && h.x < s.x + s.width && s.x < h.x + h.width && h.y < s.y + s.height && s.y < h.y + h.height;
+      };
+      if (await overlaps()) {
+        await hoverAt('attach nic', t(5_000)).catch(() => hoverAt('device nic', t(10_000)));
+      }
+      await p.screenshot({ path: join(ARTIFACTS, 'vscode.png'), animations: 'disabled' });
+      mark('screenshot');
+
+      step = `apply the quick fix '${FIX_TITLE} …'`;
+      await p.mouse.move(1, 1);
+      await p.keyboard.press('Escape');
+      const before = await squiggles.count();
+      const mapSquiggle = await textCenter(p, 'map 0x0', 'map');
+      await p.mouse.click(mapSquiggle.x, mapSquiggle.y);
+      await p.keyboard.press('Control+.');
+      const actions = p.locator('.action-widget .monaco-list-row');
+      await actions.first().waitFor({ timeout: t(15_000) });
+      const labels = (await actions.allInnerTexts()).map((l) => l.trim());
+      expect(labels.some((l) => l.startsWith(FIX_TITLE)), `code actions offered: ${JSON.stringify(labels)}`).toBe(true);
+      // A pointer-blocking overlay sits over the menu; choose with the keyboard, as a user would.
+      const focused = p.locator('.action-widget .monaco-list-row.focused');
+      for (let i = 0; i <= labels.length; i++) {
+        const label = (await focused.innerText({ timeout: t(5_000) }).catch(() => '')).trim();
+        if (label.startsWith(FIX_TITLE)) break;
+        if (i === labels.length) throw new Error(`could not focus '${FIX_TITLE}…' in ${JSON.stringify(labels)}`);
+        await p.keyboard.press('ArrowDown');
+      }
+      await p.keyboard.press('Enter');
+      const fDeadline = Date.now() + t(20_000);
+      let after = await squiggles.count();
+      while (after >= before && Date.now() < fDeadline) {
+        await p.waitForTimeout(200);
+        after = await squiggles.count();
+      }
+      expect(after, `error squiggles before the fix: ${before}`).toBeLessThan(before);
+      mark('quick fix applied');
+    } catch (err) {
+      await p.screenshot({ path: join(ARTIFACTS, 'vscode-fail.png'), animations: 'disabled' }).catch(() => undefined);
+      const e = err as Error;
+      const logs = [CS_LOG, ...extensionHostLogs()].join(', ');
+      e.message = `[step: ${step}] ${e.message}\n  screenshot: ${join(ARTIFACTS, 'vscode-fail.png')}\n  logs: ${logs}\n  timeline: ${timeline.join(' | ')}`;
+      throw e;
+    }
+  });
+});
