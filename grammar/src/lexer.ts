@@ -44,10 +44,10 @@ export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: "'..
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'", categories: [AnyArg] });
-/** `SSSS:BB:DD.F` or `BB:DD.F`, hex; tried before numbers and identifiers. */
+/** `SSSS:BB:DD.F` or `BB:DD.F`, hex (leading zeros may be left out); tried before numbers and identifiers. */
 export const PciAddr = createToken({
   name: 'Pci',
-  pattern: /(?:[0-9A-Fa-f]{4}:)?[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f](?![0-9A-Za-z_])/,
+  pattern: /(?:[0-9A-Fa-f]{1,4}:)?[0-9A-Fa-f]{1,2}:[0-9A-Fa-f]{1,2}\.[0-9A-Fa-f](?![0-9A-Za-z_])/,
   label: 'a PCI address',
   categories: [AnyArg],
 });

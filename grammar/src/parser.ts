@@ -181,6 +181,16 @@ export class IommuParser extends EmbeddedActionsParser {
     if (!isWord(t) || this.isCtxKeyword(t)) return false;
     return this.sameLine(t) || PERM_RE.test(t.image);
   }
+  /** A plain word on this line that is no keyword here (a value written without its keyword). */
+  private looseWordAhead(): boolean {
+    const t = this.LA(1);
+    return isWord(t) && this.sameLine(t) && !this.isCtxKeyword(t) && keywordOf(t) === undefined;
+  }
+  /** A map target written without its `->`. */
+  private looseTargetAhead(): boolean {
+    const t = this.LA(1);
+    return (t.tokenType === NumberLit && this.sameLine(t)) || this.looseWordAhead();
+  }
   private la1Is(...words: string[]): boolean {
     const k = keywordOf(this.LA(1));
     return k !== undefined && words.includes(k);
@@ -223,7 +233,7 @@ export class IommuParser extends EmbeddedActionsParser {
   // ---- values ----
 
   /** A name (keywords allowed); reports its absence. */
-  private expectName = this.RULE('expectName', (what: string): A.Name | undefined => {
+  private expectName = this.RULE('expectName', (what: string, numberIsStray = true): A.Name | undefined => {
     let before: IToken | undefined;
     let tok: IToken | undefined;
     let stray: IToken | undefined;
@@ -234,7 +244,10 @@ export class IommuParser extends EmbeddedActionsParser {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         { GATE: () => this.nameAhead(), ALT: () => { tok = this.CONSUME(Identifier); } },
-        { GATE: () => this.strayAhead('name'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        {
+          GATE: () => this.strayAhead('name') && (numberIsStray || this.LA(1).tokenType !== NumberLit),
+          ALT: () => { stray = this.CONSUME(AnyArg); },
+        },
         { ALT: () => undefined },
       ],
     });
@@ -403,7 +416,7 @@ export class IommuParser extends EmbeddedActionsParser {
     let targetNum: A.Num | undefined;
     let targetName: IToken | undefined;
     let pasid: A.Num | undefined;
-    const device = this.SUBRULE(this.expectName, { ARGS: ['a device name'] });
+    const device = this.SUBRULE(this.expectName, { ARGS: ['a device name', false] });
     this.OPTION(() => {
       this.CONSUME(kw('pasid'));
       pasid = this.SUBRULE(this.expectNum);
@@ -517,39 +530,52 @@ export class IommuParser extends EmbeddedActionsParser {
    * `{ PROP… }` of a declaration. Returns the body span (absent without `{`).
    * `label` names the block in messages (`device 'nic'`).
    */
-  private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[]): A.Span | undefined {
+  private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[], named: () => boolean): A.Span | undefined {
     let lc: IToken | undefined;
     let rc: IToken | undefined;
+    /** `{` is missing but properties of this block follow: read them anyway. */
+    let braceless = false;
     let saved: [Ctx, string] = ['top', ''];
-    this.OPTION9(() => {
-      lc = this.CONSUME9(LCurly);
-      this.ACTION(() => {
-        saved = [this.ctx, this.ctxLabel];
-        this.ctx = ctx;
-        this.ctxLabel = label();
-      });
-      this.MANY9({
-        GATE: () => !this.blockEnds(),
-        DEF: () => {
-          const p = prop();
-          this.ACTION(() => {
-            if (p) props.push(p);
-          });
+    this.ACTION(() => {
+      saved = [this.ctx, this.ctxLabel];
+      this.ctx = ctx;
+      this.ctxLabel = label();
+    });
+    this.OR9({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { lc = this.CONSUME9(LCurly); } },
+        {
+          ALT: () => {
+            this.ACTION(() => {
+              const k = keywordOf(this.LA(1));
+              braceless = k !== undefined && BLOCK_WORDS[ctx].has(k) && !this.closesBlock();
+              // A missing name already has its error; `{` is then not asked for again.
+              if (named() || braceless) this.errorAt(this.prev(), `expected '{' after ${label()}`);
+            });
+          },
         },
-      });
-      this.OPTION8(() => {
+      ],
+    });
+    this.MANY9({
+      GATE: () => (lc !== undefined || braceless) && !this.blockEnds(),
+      DEF: () => {
+        const p = prop();
+        this.ACTION(() => {
+          if (p) props.push(p);
+        });
+      },
+    });
+    this.OPTION9({
+      GATE: () => lc !== undefined || braceless,
+      DEF: () => {
         rc = this.CONSUME9(RCurly);
-      });
-      this.ACTION(() => {
-        [this.ctx, this.ctxLabel] = saved;
-        if (!rc) this.errorAt(lc!, `expected '}' to close ${label()}`);
-      });
+      },
     });
     return this.ACTION(() => {
-      if (!lc) {
-        this.errorAt(this.prev(), `expected '{' after ${label()}`);
-        return undefined;
-      }
+      [this.ctx, this.ctxLabel] = saved;
+      if (!lc) return undefined;
+      if (!rc) this.errorAt(lc, `expected '}' to close ${label()}`);
       return tokSpan(lc, rc ?? this.prev());
     });
   }
@@ -558,7 +584,7 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('iommu'));
     const name = this.SUBRULE(this.expectName, { ARGS: ['an iommu name'] });
     const props: A.IommuProp[] = [];
-    const body = this.blockBody('iommu', () => label('iommu', name), () => this.SUBRULE(this.iommuProp), props);
+    const body = this.blockBody('iommu', () => label('iommu', name), () => this.SUBRULE(this.iommuProp), props, () => name !== undefined);
     return this.ACTION(() => decl({ kind: 'iommu', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
   });
 
@@ -566,7 +592,7 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('irqchip'));
     const name = this.SUBRULE(this.expectName, { ARGS: ['an irqchip name'] });
     const props: A.IrqchipProp[] = [];
-    const body = this.blockBody('irqchip', () => label('irqchip', name), () => this.SUBRULE(this.irqchipProp), props);
+    const body = this.blockBody('irqchip', () => label('irqchip', name), () => this.SUBRULE(this.irqchipProp), props, () => name !== undefined);
     return this.ACTION(() => decl({ kind: 'irqchip', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
   });
 
@@ -574,7 +600,7 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('device'));
     const name = this.SUBRULE(this.expectName, { ARGS: ['a device name'] });
     const props: A.DeviceProp[] = [];
-    const body = this.blockBody('device', () => label('device', name), () => this.SUBRULE(this.deviceProp), props);
+    const body = this.blockBody('device', () => label('device', name), () => this.SUBRULE(this.deviceProp), props, () => name !== undefined);
     return this.ACTION(() => decl({ kind: 'device', span: this.stmtSpan(k), keyword: tokSpan(k), props }, name, body));
   });
 
@@ -582,7 +608,7 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('group'));
     const name = this.SUBRULE(this.expectName, { ARGS: ['a group name'] });
     const members: A.Name[] = [];
-    const body = this.blockBody('group', () => label('group', name), () => this.SUBRULE(this.groupMember), members);
+    const body = this.blockBody('group', () => label('group', name), () => this.SUBRULE(this.groupMember), members, () => name !== undefined);
     return this.ACTION(() => decl({ kind: 'group', span: this.stmtSpan(k), keyword: tokSpan(k), members }, name, body));
   });
 
@@ -637,7 +663,7 @@ export class IommuParser extends EmbeddedActionsParser {
       ],
     });
     const stmts: A.DomainStmt[] = [];
-    const body = this.blockBody('domain', () => label('domain', name), () => this.SUBRULE(this.domainStmt), stmts);
+    const body = this.blockBody('domain', () => label('domain', name), () => this.SUBRULE(this.domainStmt), stmts, () => name !== undefined);
     return this.ACTION(() => {
       const d = decl<A.DomainDecl>({ kind: 'domain', span: this.stmtSpan(k), keyword: tokSpan(k), stmts }, name, body);
       if (type) d.type = type;
@@ -911,8 +937,15 @@ export class IommuParser extends EmbeddedActionsParser {
     let lateSizeKw: IToken | undefined;
     let lateSize: A.Num | undefined;
     let perm: IToken | undefined;
-    this.OPTION(() => {
-      arrow = this.CONSUME(Arrow);
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === Arrow || this.looseTargetAhead(),
+      DEF: () => {
+      this.OPTION4(() => {
+        arrow = this.CONSUME(Arrow);
+      });
+      this.ACTION(() => {
+        if (!arrow) this.errorAt(this.LA(1), `expected '->' before ${describeToken(this.LA(1))}`);
+      });
       this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
@@ -940,9 +973,10 @@ export class IommuParser extends EmbeddedActionsParser {
           },
         ],
       });
+      },
     });
     this.ACTION(() => {
-      if (!arrow) this.errorAt(this.prev(), `expected '->' and a target after '${shown(this.prev().image)}'`);
+      if (!arrow && !target) this.errorAt(this.prev(), `expected '->' and a target after '${shown(this.prev().image)}'`);
     });
     this.OPTION2(() => {
       lateSizeKw = this.CONSUME(kw('size'));
@@ -988,12 +1022,29 @@ export class IommuParser extends EmbeddedActionsParser {
     let gpa: A.Num | undefined;
     let lateSizeKw: IToken | undefined;
     let lateSize: A.Num | undefined;
-    this.OPTION(() => {
-      arrow = this.CONSUME(Arrow);
-      gpa = this.SUBRULE(this.expectNum);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            arrow = this.CONSUME(Arrow);
+            gpa = this.SUBRULE(this.expectNum);
+          },
+        },
+        {
+          GATE: () => this.sameLine(this.LA(1)),
+          ALT: () => {
+            gpa = this.SUBRULE(this.numLit);
+            this.ACTION(() => {
+              if (gpa) this.error(gpa.span, `expected '->' before ${describeToken(this.prev())}`);
+            });
+          },
+        },
+        { ALT: () => undefined },
+      ],
     });
     this.ACTION(() => {
-      if (!arrow) this.errorAt(this.prev(), `expected '->' and the doorbell's guest-physical address after '${shown(this.prev().image)}'`);
+      if (!arrow && !gpa) this.errorAt(this.prev(), `expected '->' and the doorbell's guest-physical address after '${shown(this.prev().image)}'`);
     });
     this.OPTION2(() => {
       lateSizeKw = this.CONSUME(kw('size'));
@@ -1016,14 +1067,34 @@ export class IommuParser extends EmbeddedActionsParser {
   private pasidTableStmt = this.RULE('pasidTableStmt', (): A.PasidTableStmt => {
     const k = this.CONSUME(kw('pasid-table'));
     const range = this.SUBRULE(this.range, { ARGS: [false] });
-    let fmtKw: IToken | undefined;
     let format: A.Name | undefined;
-    this.OPTION(() => {
-      fmtKw = this.CONSUME(kw('format'));
-      format = this.SUBRULE(this.expectName, { ARGS: ['a table format (smmuv3, vtd)'] });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(kw('format'));
+            format = this.SUBRULE(this.expectName, { ARGS: ['a table format (smmuv3, vtd)'] });
+          },
+        },
+        {
+          GATE: () => this.looseWordAhead(),
+          ALT: () => {
+            const t = this.CONSUME(Identifier);
+            this.ACTION(() => {
+              format = mkName(t);
+              this.errorAt(t, `expected 'format' before '${shown(t.image)}'`);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.ACTION(() => this.errorAt(this.prev(), `expected 'format' after '${shown(this.prev().image)}'`));
+          },
+        },
+      ],
     });
     return this.ACTION(() => {
-      if (!fmtKw) this.errorAt(this.prev(), `expected 'format' after '${shown(this.prev().image)}'`);
       const s: A.PasidTableStmt = { kind: 'pasid-table', span: this.stmtSpan(k), keyword: tokSpan(k) };
       if (range) s.range = range;
       if (format) s.format = format;
