@@ -110,6 +110,8 @@ export class IommuParser extends EmbeddedActionsParser {
   /** Errors found by the error productions. */
   ownErrors: A.SyntaxError[] = [];
   private textLength = 0;
+  /** Whether the last range read had `size` or `..` (even with its number missing). */
+  private rangeHadTail = false;
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider });
@@ -316,6 +318,7 @@ export class IommuParser extends EmbeddedActionsParser {
       ],
     });
     return this.ACTION(() => {
+      this.rangeHadTail = sizeKw !== undefined || dots !== undefined;
       if (!sizeKw && !dots && !tailOptional && start) {
         this.errorAt(this.prev(), `expected 'size' or '..' after '${shown(this.prev().image)}'`);
       }
@@ -932,6 +935,10 @@ export class IommuParser extends EmbeddedActionsParser {
   private mapStmt = this.RULE('mapStmt', (): A.MapStmt => {
     const k = this.CONSUME(kw('map'));
     const input = this.SUBRULE(this.range, { ARGS: [true] });
+    let hasTail = false;
+    this.ACTION(() => {
+      hasTail = this.rangeHadTail;
+    });
     let arrow: IToken | undefined;
     let target: A.MapTarget | undefined;
     let lateSizeKw: IToken | undefined;
@@ -991,7 +998,6 @@ export class IommuParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const s: A.MapStmt = { kind: 'map', span: this.stmtSpan(k), keyword: tokSpan(k) };
       if (input) {
-        const hasTail = input.size !== undefined || input.last !== undefined;
         if (lateSizeKw && hasTail) this.errorAt(lateSizeKw, 'the map already has a size');
         else if (lateSize) input.size = lateSize;
         else if (!hasTail && !lateSizeKw) {
@@ -1018,6 +1024,10 @@ export class IommuParser extends EmbeddedActionsParser {
   private msiBindStmt = this.RULE('msiBindStmt', (): A.MsiBindStmt => {
     const k = this.CONSUME(kw('msi-bind'));
     const giova = this.SUBRULE(this.range, { ARGS: [true] });
+    let hasTail = false;
+    this.ACTION(() => {
+      hasTail = this.rangeHadTail;
+    });
     let arrow: IToken | undefined;
     let gpa: A.Num | undefined;
     let lateSizeKw: IToken | undefined;
@@ -1053,7 +1063,6 @@ export class IommuParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const s: A.MsiBindStmt = { kind: 'msi-bind', span: this.stmtSpan(k), keyword: tokSpan(k) };
       if (giova) {
-        const hasTail = giova.size !== undefined || giova.last !== undefined;
         if (lateSizeKw && hasTail) this.errorAt(lateSizeKw, 'the msi-bind already has a size');
         else if (lateSize) giova.size = lateSize;
         else if (!hasTail && !lateSizeKw) this.errorAt(k, "the msi-bind has no size: write 'msi-bind GIOVA -> GPA size S'");
