@@ -64,6 +64,8 @@ export interface Slot {
   irqchip: Irqchip;
   /** The device whose MSI first used the slot. */
   firstUser: Device;
+  /** Why `address` is null: the slot lies past the window, or it is the 65th map of the iommufd context (-EOVERFLOW). */
+  full: 'window' | 'iommufd-64' | null;
 }
 
 interface IndexedMap extends Interval {
@@ -186,9 +188,14 @@ export class Translation {
     return chip.doorbell === null ? null : alignDown(chip.doorbell, this.pageSize);
   }
 
-  /** Every map of a domain, implicit first, then explicit, in priority order. */
+  /**
+   * Every map of a domain in priority order (language.md §9): a paging domain's implicit maps
+   * (SW_MSI slots, msi-bind) before its explicit ones; a nested domain's explicit stage-1 maps
+   * before its RMR identity maps; a dma domain's explicit maps before its direct identity maps.
+   */
   mapsOf(dom: Domain): Mapping[] {
-    return [...(this.implicitMaps.get(dom) ?? []), ...dom.maps];
+    const implicit = this.implicitMaps.get(dom) ?? [];
+    return dom.type === 'paging' ? [...implicit, ...dom.maps] : [...dom.maps, ...implicit];
   }
 
   private index(dom: Domain): IntervalIndex<IndexedMap> {
@@ -226,37 +233,67 @@ export class Translation {
     return true;
   }
 
+  /**
+   * SW_MSI doorbell slots. iommufd (`iommufd_sw_msi_get_map`): one list per iommufd context keyed
+   * by (doorbell page, sw_msi_start); the page offset counts the entries with the same window
+   * start, and the context holds at most 64 entries whatever their window (-EOVERFLOW). Each map
+   * is installed IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO. vfio-type1 (`iommu_dma_get_msi_page`):
+   * one MSI cookie per domain at the SW_MSI base of the first group that used it (R51), pages
+   * handed out in order, mapped IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO.
+   */
   private buildSwMsiSlots(): void {
     const backend = this.config.backend;
+    const iommufd = backend === 'iommufd';
     const global = new Map<string, Slot>();
-    const perDomain = new Map<Domain, Map<string, Slot>>();
+    let globalCount = 0;
+    const perStart = new Map<bigint, number>();
+    const perDomain = new Map<Domain, { window: Region; slots: Map<bigint, Slot> }>();
     for (const d of this.config.devices) {
       if (!this.wantsSwMsi(d)) continue;
       const dom = this.ridDomain(d);
+      if (dom.type === 'nested' && dom.msiBinds.length > 0) continue; // msi-bind: the gIOVA is used, no SW_MSI map
       const paging = this.pagingDomainOf(dom);
       if (!paging) continue;
-      const window = this.swMsiWindow(d);
-      if (!window) continue;
+      const own = this.swMsiWindow(d);
+      if (!own) continue;
       const chip = d.msi!.irqchip!;
       const page = alignDown(chip.doorbell!, this.pageSize);
-      const seq = backend === 'iommufd' ? global : perDomain.get(paging) ?? perDomain.set(paging, new Map()).get(paging)!;
-      const key = backend === 'iommufd' ? `${page}@${window.start}` : `${page}`;
-      let slot = seq.get(key);
-      if (!slot) {
-        const k = seq.size;
-        const addr = window.start + BigInt(k) * this.pageSize;
-        const fits = addr + this.pageSize - 1n <= window.last && addr + this.pageSize - 1n <= U64_MAX && !(backend === 'iommufd' && k >= IOMMUFD_MAX_SW_MSI);
-        slot = { k, page, window, address: fits ? addr : null, irqchip: chip, firstUser: d };
-        seq.set(key, slot);
+      let slot: Slot | undefined;
+      if (iommufd) {
+        const key = `${page}@${own.start}`;
+        slot = global.get(key);
+        if (!slot) {
+          const k = perStart.get(own.start) ?? 0;
+          const addr = own.start + BigInt(k) * this.pageSize;
+          const full = globalCount >= IOMMUFD_MAX_SW_MSI ? 'iommufd-64' : addr + this.pageSize - 1n > own.last ? 'window' : null;
+          slot = { k, page, window: own, address: full ? null : addr, irqchip: chip, firstUser: d, full };
+          if (full !== 'iommufd-64') {
+            perStart.set(own.start, k + 1);
+            globalCount++;
+          }
+          global.set(key, slot);
+        }
+      } else {
+        let cookie = perDomain.get(paging);
+        if (!cookie) perDomain.set(paging, (cookie = { window: own, slots: new Map() }));
+        slot = cookie.slots.get(page);
+        if (!slot) {
+          const k = cookie.slots.size;
+          const addr = cookie.window.start + BigInt(k) * this.pageSize;
+          const full = addr + this.pageSize - 1n > cookie.window.last ? 'window' : null;
+          slot = { k, page, window: cookie.window, address: full ? null : addr, irqchip: chip, firstUser: d, full };
+          cookie.slots.set(page, slot);
+        }
       }
       this.deviceSlots.set(d, slot);
       if (slot.address === null) continue;
-      const have = (this.implicitMaps.get(paging) ?? []).some((m) => m.origin === 'sw-msi' && m.input.start === slot!.address && m.output === page);
+      const at = slot.address;
+      const have = (this.implicitMaps.get(paging) ?? []).some((m) => m.origin === 'sw-msi' && m.input.start === at && m.output === page);
       if (!have) {
         this.addImplicit(paging, {
-          input: { start: slot.address, last: slot.address + this.pageSize - 1n },
+          input: { start: at, last: at + this.pageSize - 1n },
           output: page,
-          perm: { read: false, write: true },
+          perm: { read: iommufd, write: true },
           origin: 'sw-msi',
           loc: d.msi!.loc,
           irqchip: chip,
@@ -291,8 +328,8 @@ export class Translation {
   /** The irqchip of the first device attached to a domain (msi-bind binds one doorbell). */
   firstAttachedIrqchip(dom: Domain): Irqchip | null {
     for (const a of dom.attaches) {
-      if (a.pasid !== null) continue;
-      for (const m of a.group?.members ?? []) if (m.msi?.irqchip) return m.msi.irqchip;
+      if (a.pasid !== null || !a.group || a.group.ridAttach !== a) continue;
+      for (const m of a.group.members) if (m.msi?.irqchip) return m.msi.irqchip;
     }
     return null;
   }
