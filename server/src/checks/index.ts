@@ -3,6 +3,7 @@ import './isolation';
 import './reserved';
 import './doorbells';
 import './nesting';
+import './expect';
 import './hygiene';
 
 export { CHECKS, CHECK_BY_CODE, IMPLEMENTATIONS, makeDiagnostic, registerCheck } from './registry';

@@ -1,0 +1,58 @@
+// `expect` assertions (language.md §10): resolve the address through the translation model and
+// compare the end of the chain with the assertion.
+
+import { hex } from '../model/intervals';
+import { formatResolution, type Resolution } from '../model/translation';
+import type { Expectation } from '../model/types';
+import { registerCheck } from './registry';
+
+/** Does the resolution satisfy the expectation? */
+export function expectationHolds(e: Expectation, r: Resolution, pageSize: bigint): boolean {
+  const end = r.end;
+  switch (e.result.kind) {
+    case 'fault':
+      return end.kind === 'fault';
+    case 'address':
+      return end.kind === 'address' && end.pa === e.result.value;
+    case 'irqchip': {
+      const chip = e.result.irqchip;
+      if (end.kind !== 'address') return false;
+      // x86: delivered in the hardware MSI window as an interrupt
+      if (chip.untranslated) return end.interrupt && (end.irqchip === null || end.irqchip === chip || end.irqchip.untranslated);
+      if (chip.doorbell === null) return false;
+      const page = chip.doorbell - (chip.doorbell % pageSize);
+      return end.pa >= page && end.pa < page + pageSize;
+    }
+  }
+}
+
+function describeExpected(e: Expectation, pageSize: bigint): string {
+  const subject = `${e.device.name}${e.pasid !== null ? ` pasid ${e.pasid}` : ''}${e.access ? ` ${e.access}` : ''} ${hex(e.address)}`;
+  switch (e.result.kind) {
+    case 'fault':
+      return `expected ${subject} to fault${e.access ? ` (or the ${e.access} to be refused)` : ''}`;
+    case 'address':
+      return `expected ${subject} -> ${hex(e.result.value)}`;
+    case 'irqchip': {
+      const chip = e.result.irqchip;
+      if (chip.untranslated) return `expected ${subject} -> ${chip.name} (the hardware MSI window, delivered as an interrupt)`;
+      const page = chip.doorbell === null ? null : chip.doorbell - (chip.doorbell % pageSize);
+      return `expected ${subject} -> ${chip.name}${page !== null ? ` (doorbell page ${hex(page)})` : ''}`;
+    }
+  }
+}
+
+registerCheck({
+  codes: ['expect-failed'],
+  run(ctx) {
+    const { tx, config } = ctx;
+    for (const e of config.expectations) {
+      if (e.device.broken) continue;
+      if (e.result.kind === 'irqchip' && (e.result.irqchip.broken || (e.result.irqchip.doorbell === null && !e.result.irqchip.untranslated))) continue;
+      const r = tx.resolve(e.device, e.pasid, e.address, e.access);
+      if (expectationHolds(e, r, config.pageSize)) continue;
+      const actual = formatResolution(r);
+      ctx.report('expect-failed', e.loc, `${describeExpected(e, config.pageSize)}, but the actual chain is:\n${actual.join('\n')}`);
+    }
+  },
+});
