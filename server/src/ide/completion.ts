@@ -1,0 +1,147 @@
+// Completion: keywords valid at the cursor, names of the right kind, property values, and
+// check codes in suppression comments. Works on the text before the cursor, so it copes with
+// the half-written statements of a file being edited.
+
+import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
+import { CHECKS } from '../checks/registry';
+import {
+  BACKENDS,
+  DEFAULT_DOMAIN_TYPES,
+  DOMAIN_TYPES,
+  IOMMU_MODELS,
+  IRQCHIP_MODELS,
+  NEUTRAL_DRIVERS,
+  PASID_TABLE_FORMATS,
+  PERMISSIONS,
+  REGION_TYPES,
+  STAGE1_MODES,
+  type Configuration,
+  type SymbolKind,
+} from '../model/types';
+
+export type CompletionKind = 'keyword' | 'value' | 'code' | SymbolKind;
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** The text replaced: the partial word before the cursor. */
+  replace: { start: number; end: number };
+}
+
+type Context = BlockKind | 'group' | 'top';
+
+const WORD = /[A-Za-z0-9_.-]*$/;
+
+export function completion(text: string, offset: number, config: Configuration | null): CompletionItem[] {
+  const before = text.slice(0, offset);
+  const partial = WORD.exec(before)![0];
+  const replace = { start: offset - partial.length, end: offset };
+  const item = (label: string, kind: CompletionKind, detail?: string): CompletionItem => ({ label, kind, replace, ...(detail ? { detail } : {}) });
+
+  const tokens = tokenize(text).filter((t) => t.span.start < offset);
+  const last = tokens[tokens.length - 1];
+  // inside a comment: codes after `iommu-check: ignore`
+  if (last && last.kind === 'comment' && (offset < last.span.end || (offset === last.span.end && !last.image.startsWith('/*')))) {
+    const inComment = before.slice(last.span.start);
+    if (/iommu-check:\s*ignore(-file)?\s+(?:[A-Za-z0-9_-]+\s*,\s*)*[A-Za-z0-9_-]*$/.test(inComment)) return CHECKS.map((c) => item(c.code, 'code', c.title));
+    return [];
+  }
+  if (last && last.kind === 'string' && offset <= last.span.end && !/"$/.test(last.image.slice(1))) return [];
+
+  const code = tokens.filter((t) => t.kind !== 'comment' && t.span.end <= replace.start);
+  const ctx = blockContext(code);
+  const prev = code[code.length - 1];
+  const prev2 = code[code.length - 2];
+  const names = (kinds: SymbolKind[]) =>
+    config ? [...config.symbols.values()].filter((s) => kinds.includes(s.kind)).map((s) => item(s.name, s.kind, s.kind)) : [];
+  const values = (vs: readonly string[], detail?: string) => vs.map((v) => item(v, 'value', detail));
+
+  const p = prev?.image;
+  if (p !== undefined) {
+    if (ctx === 'top' && p === 'backend') return values(BACKENDS, 'backend');
+    if (ctx === 'top' && p === 'page-size') return values(['4K', '16K', '64K'], 'CPU page size');
+    if (ctx === 'top' && p === 'expect') return names(['device']);
+    if (ctx === 'top' && prev2?.image === 'domain' && prev.kind !== 'punctuation') return [item(':', 'keyword')];
+    if (p === ':' && ctx === 'top') return values(DOMAIN_TYPES, 'domain type');
+    if (ctx === 'group') return names(['device']);
+    if (p === 'model' && (ctx === 'iommu' || ctx === 'irqchip')) return values(ctx === 'iommu' ? IOMMU_MODELS : IRQCHIP_MODELS, `${ctx} model`);
+    if (p === 'attach' && ctx === 'domain') return names(['device', 'group']);
+    if (p === 'msi' && ctx === 'device') return names(['irqchip']);
+    if (p === 'parent' && ctx === 'domain') return names(['domain']);
+    if (p === 'iommu' && (ctx === 'device' || ctx === 'domain')) return names(['iommu']);
+    if (p === 'driver' && ctx === 'device') return values([...NEUTRAL_DRIVERS, 'nvme', 'snd_hda_intel'], 'driver');
+    if (p === 'stage1' && ctx === 'domain') return values(STAGE1_MODES, 'stage 1');
+    if (p === 'default-domain' && ctx === 'iommu') return values(DEFAULT_DOMAIN_TYPES, 'default domain type');
+    if (p === 'format' && ctx === 'domain') return values(PASID_TABLE_FORMATS, 'PASID table format');
+    if ((p === 'sw-msi' || p === 'msi-window') && (ctx === 'iommu' || ctx === 'device')) return values(['none'], 'no window');
+    if (p === '->' && ctx === 'domain' && stmtKeyword(code) === 'map') return names(['irqchip']);
+    if (p === '->' && ctx === 'top' && stmtKeyword(code) === 'expect') return [...names(['irqchip']), ...values(['fault'])];
+    // `reserved RANGE` complete: region types
+    const k = lastIndexOf(code, 'reserved');
+    if ((ctx === 'iommu' || ctx === 'device') && k >= 0 && code.length - k === 4 && (code[k + 2]!.image === 'size' || code[k + 2]!.image === '..'))
+      return values(REGION_TYPES, 'region type');
+    // after a complete map: permissions
+    if (ctx === 'domain' && stmtKeyword(code) === 'map') {
+      const m = lastIndexOf(code, 'map');
+      const rest = code.slice(m + 1).map((t) => t.image);
+      if (rest.includes('->') && (rest.includes('size') ? rest.indexOf('size') === rest.length - 2 : rest.includes('..') && rest[rest.length - 2] === '->'))
+        return [...values(PERMISSIONS, 'permission'), ...keywords(ctx).map((k) => item(k, 'keyword'))];
+    }
+    // inside a statement that still needs an argument: nothing sensible to offer
+    if (needsArgument(p, ctx)) return [];
+  }
+  return keywords(ctx).map((k) => item(k, 'keyword'));
+}
+
+function keywords(ctx: Context): readonly string[] {
+  if (ctx === 'top') return TOP_LEVEL_KEYWORDS;
+  if (ctx === 'group') return [];
+  return BLOCK_KEYWORDS[ctx];
+}
+
+const ARG_KEYWORDS = new Set(['ias', 'oas', 'pgsizes', 'base', 'doorbell', 'pci', 'pasid', 'rmr', 'map', 'msi-bind', 'pasid-table', 'include', 'size', 'at', 'vectors', '..']);
+
+function needsArgument(p: string, ctx: Context): boolean {
+  if (ctx === 'top') return p === 'include' || p === 'iommu' || p === 'irqchip' || p === 'device' || p === 'group' || p === 'domain';
+  return ARG_KEYWORDS.has(p) || p === 'reserved' || p === 'sw-msi' || p === 'msi-window';
+}
+
+function lastIndexOf(tokens: TokenInfo[], image: string): number {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i]!.image === '{' || tokens[i]!.image === '}') return -1;
+    if (tokens[i]!.image === image) return i;
+  }
+  return -1;
+}
+
+/** The keyword of the statement the cursor is in (the last statement keyword of the block). */
+function stmtKeyword(tokens: TokenInfo[]): string | undefined {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.image === '{' || t.image === '}') return undefined;
+    if (t.image === 'map' || t.image === 'expect' || t.image === 'msi-bind') return t.image;
+  }
+  return undefined;
+}
+
+/** Which block the cursor is in, from the braces before it. */
+function blockContext(tokens: TokenInfo[]): Context {
+  const stack: Context[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.image === '{') {
+      let kind: Context = 'top';
+      for (let j = i - 1; j >= 0 && j >= i - 6; j--) {
+        const w = tokens[j]!.image;
+        if (w === 'iommu' || w === 'irqchip' || w === 'device' || w === 'group' || w === 'domain') {
+          kind = w;
+          break;
+        }
+        if (w === '{' || w === '}') break;
+      }
+      stack.push(kind);
+    } else if (t.image === '}') stack.pop();
+  }
+  return stack[stack.length - 1] ?? 'top';
+}
