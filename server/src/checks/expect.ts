@@ -2,8 +2,8 @@
 // compare the end of the chain with the assertion.
 
 import { hex } from '../model/intervals';
-import { formatResolution, type Resolution } from '../model/translation';
-import type { Expectation } from '../model/types';
+import { describeMapping, formatResolution, type Resolution } from '../model/translation';
+import type { Expectation, Related } from '../model/types';
 import { registerCheck } from './registry';
 
 /** Does the resolution satisfy the expectation? */
@@ -52,7 +52,11 @@ registerCheck({
       const r = tx.resolve(e.device, e.pasid, e.address, e.access);
       if (expectationHolds(e, r, config.pageSize)) continue;
       const actual = formatResolution(r);
-      ctx.report('expect-failed', e.loc, `${describeExpected(e, config.pageSize)}, but the actual chain is:\n${actual.join('\n')}`);
+      const related: Related[] = [];
+      if (r.domain) related.push({ loc: r.domain.nameLoc, message: `translated by ${r.domain.implicit ? r.domain.name : `domain '${r.domain.name}'`}` });
+      for (const h of r.hops) if (typeof h.via === 'object') related.push({ loc: h.via.loc, message: `${h.stage === 'single' ? '' : `${h.stage}: `}${describeMapping(h.via)}` });
+      if (r.end.kind === 'fault' && r.end.map) related.push({ loc: r.end.map.loc, message: `refused by ${describeMapping(r.end.map)}` });
+      ctx.report('expect-failed', e.loc, `${describeExpected(e, config.pageSize)}, but the actual chain is:\n${actual.join('\n')}`, related);
     }
   },
 });
