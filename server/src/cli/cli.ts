@@ -1,0 +1,264 @@
+// The command line: argument parsing and the subcommands, over the same engine as the language
+// server. `main` never throws and never exits the process: it returns the exit status.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import pkg from '../../../package.json';
+import type { RuleSettings } from '../engine';
+import { check } from './check';
+import { parseRuleOption, RuleResolver } from './config';
+import { explainCode, explainList } from './explain';
+import { FORMATS, formatGithub, formatJson, formatSarif, formatText, type Format } from './formats';
+import { importSysfs } from './import-sysfs';
+import { displayPath, fsReason, UsageError, type CliIo } from './io';
+import { runTranslate, TRANSLATE_HELP } from './translate';
+
+declare const IOMMU_CHECK_VERSION: string | undefined;
+
+export const VERSION: string = typeof IOMMU_CHECK_VERSION === 'string' ? IOMMU_CHECK_VERSION : pkg.version;
+
+export const HELP = `iommu-check ${VERSION} — static checker for IOMMU configurations (*.iommu)
+
+Usage:
+  iommu-check [options] PATH...          check files; a directory means every *.iommu below it
+  iommu-check translate FILE DEVICE ADDR [--pasid N]
+                                         print the resolution chain, hop by hop
+  iommu-check import-sysfs DIR [--output FILE]
+                                         turn a copy of /sys/kernel/iommu_groups (and, where
+                                         present, /sys/bus/pci/devices/*/iommu_group) into .iommu text
+  iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
+                                         without CODE, the list of checks
+  iommu-check --stdio | --lsp            run the language server over stdio
+
+Options for checking:
+  --format text|json|sarif|github        output format (default: text)
+  --output FILE                          write the report to FILE instead of standard output
+  --max-warnings N                       exit 1 when there are more than N warnings
+  --rule CODE=off|information|warning|error
+                                         set a check's severity (repeatable; overrides the config)
+  --config FILE                          rule settings { "rules": { "CODE": "off" } }; default: the
+                                         nearest .iommu-check.json upward from each checked file
+  --no-color                             no colour (also when NO_COLOR is set, or with --output)
+  --version                              print the version
+  --help, -h                             print this help
+
+Files and includes:
+  Directories are searched recursively for *.iommu (node_modules and folders starting with '.' are
+  skipped), in sorted order. A file included by another checked file is checked as part of its
+  includer's configuration, and its diagnostics are reported under its own path; every checked
+  file is listed, even without diagnostics. Includes may not leave the current directory when the
+  including configuration lies inside it; configurations outside it are not confined.
+
+Exit status:
+  0  no errors, and no more warnings than --max-warnings
+  1  errors, or too many warnings
+  2  usage error, unreadable file, malformed config, or internal failure
+
+Documentation: docs/cli.md (command line), docs/checks.md (every check).
+`;
+
+const IMPORT_HELP = `Usage: iommu-check import-sysfs DIR [--output FILE]
+
+DIR is a copy of /sys/kernel/iommu_groups (<N>/devices/<device>, <N>/reserved_regions, <N>/type),
+or a copy of /sys holding kernel/iommu_groups and bus/pci/devices. Prints .iommu text: one iommu
+(model guessed from the reserved regions), a device per group member named from its PCI address,
+a group for each group with two or more members, and each group's reserved regions (other than
+the IOMMU's own windows) as reserved lines of its first member.
+`;
+
+interface CheckOptions {
+  format: Format;
+  output: string | null;
+  maxWarnings: number;
+  rules: RuleSettings;
+  config: string | null;
+  color: boolean;
+  paths: string[];
+}
+
+/** Options that take a value, for `--opt value` and `--opt=value`. */
+const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '--rule', '--config']);
+
+function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
+  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: true, paths: [] };
+  let onlyPaths = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+      o.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (VALUE_OPTIONS.has(name)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`${name} needs a value (see --help)`);
+      }
+    } else if (value !== undefined) throw new UsageError(`${name} takes no value (see --help)`);
+    switch (name) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--version':
+        return 'version';
+      case '--no-color':
+      case '--no-colour':
+        o.color = false;
+        break;
+      case '--format':
+        if (!(FORMATS as readonly string[]).includes(value!)) throw new UsageError(`--format: '${value}' is not one of ${FORMATS.join(', ')}`);
+        o.format = value as Format;
+        break;
+      case '--output':
+      case '-o':
+        o.output = value!;
+        break;
+      case '--max-warnings': {
+        if (!/^\d+$/.test(value!)) throw new UsageError(`--max-warnings: '${value}' is not a non-negative integer`);
+        o.maxWarnings = Number(value);
+        break;
+      }
+      case '--rule': {
+        const [code, setting] = parseRuleOption(value!);
+        o.rules[code] = setting;
+        break;
+      }
+      case '--config':
+        o.config = value!;
+        break;
+      default:
+        throw new UsageError(`unknown option '${name}' (see --help)`);
+    }
+  }
+  return o;
+}
+
+function writeOutput(io: CliIo, file: string | null, text: string): void {
+  if (file === null) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, file), text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${fsReason(e)}`);
+  }
+}
+
+function runCheck(argv: readonly string[], io: CliIo): number {
+  const o = parseCheckArgs(argv);
+  if (o === 'help') {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (o === 'version') {
+    io.stdout(VERSION + '\n');
+    return 0;
+  }
+  if (o.paths.length === 0) throw new UsageError('no files to check (usage: iommu-check [options] PATH...; see --help)');
+  const resolver = new RuleResolver(o.rules, o.config ? path.resolve(io.cwd, o.config) : null, (abs) => displayPath(io.cwd, abs));
+  const result = check(o.paths, io.cwd, resolver);
+  const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
+  const colour = o.color && !noColorEnv && o.output === null && io.isTTY;
+  let text: string;
+  switch (o.format) {
+    case 'json':
+      text = formatJson(result);
+      break;
+    case 'sarif':
+      text = formatSarif(result, io.cwd, VERSION);
+      break;
+    case 'github':
+      text = formatGithub(result);
+      break;
+    default:
+      text = formatText(result, colour);
+  }
+  writeOutput(io, o.output, text);
+  if (result.internalErrors.length > 0) {
+    for (const e of result.internalErrors) io.stderr(`iommu-check: ${e} (internal error; please report)\n`);
+    return 2;
+  }
+  if (result.errors > 0) return 1;
+  if (o.maxWarnings >= 0 && result.warnings > o.maxWarnings) {
+    io.stderr(`iommu-check: ${result.warnings} warnings, more than --max-warnings ${o.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function runExplain(argv: readonly string[], io: CliIo): number {
+  const args = argv.filter((a) => a !== '--no-color' && a !== '--no-colour');
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout('Usage: iommu-check explain [CODE]\n\nWithout CODE: every check code with its default severity and title.\n');
+    return 0;
+  }
+  const bad = args.find((a) => a.startsWith('-'));
+  if (bad) throw new UsageError(`explain: unknown option '${bad}' (see --help)`);
+  if (args.length > 1) throw new UsageError(`explain takes one CODE, got ${args.length} (usage: iommu-check explain [CODE])`);
+  io.stdout(args.length === 0 ? explainList() : explainCode(args[0]!));
+  return 0;
+}
+
+function runImport(argv: readonly string[], io: CliIo): number {
+  let output: string | null = null;
+  const dirs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') {
+      io.stdout(IMPORT_HELP);
+      return 0;
+    }
+    if (a === '--output' || a === '-o') {
+      output = argv[++i] ?? null;
+      if (output === null) throw new UsageError(`${a} needs a value (see --help)`);
+    } else if (a.startsWith('--output=')) output = a.slice('--output='.length);
+    else if (a.startsWith('-')) throw new UsageError(`import-sysfs: unknown option '${a}' (see iommu-check import-sysfs --help)`);
+    else dirs.push(a);
+  }
+  if (dirs.length !== 1) throw new UsageError('import-sysfs takes one DIR (usage: iommu-check import-sysfs DIR [--output FILE])');
+  const text = importSysfs(path.resolve(io.cwd, dirs[0]!), dirs[0]!);
+  writeOutput(io, output, text);
+  return 0;
+}
+
+/** Run the command line; returns the exit status. `--stdio`/`--lsp` are handled by the entry point. */
+export function main(argv: readonly string[], io: CliIo): number {
+  try {
+    const [first, ...rest] = argv;
+    switch (first) {
+      case 'translate':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.stdout(TRANSLATE_HELP.endsWith('\n') ? TRANSLATE_HELP : TRANSLATE_HELP + '\n');
+          return 0;
+        }
+        {
+          // runTranslate prints its usage errors through `out` too: those go to stderr.
+          const lines: string[] = [];
+          const status = runTranslate(rest, (s: string) => lines.push(s.endsWith('\n') ? s : s + '\n'));
+          (status === 2 ? io.stderr : io.stdout)(lines.join(''));
+          return status;
+        }
+      case 'explain':
+        return runExplain(rest, io);
+      case 'import-sysfs':
+        return runImport(rest, io);
+      default:
+        return runCheck(argv, io);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`iommu-check: ${e.message}\n`);
+      return 2;
+    }
+    const what = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    io.stderr(`iommu-check: ${what} (internal error; please report)\n`);
+    return 2;
+  }
+}
