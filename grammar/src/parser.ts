@@ -473,13 +473,20 @@ export class IommuParser extends EmbeddedActionsParser {
 
   // ---- error productions ----
 
-  /** A balanced `{ … }`, read without meaning. */
+  /** A balanced `{ … }`, read without meaning (iteratively: nesting depth is unbounded). */
   private balanced = this.RULE('balanced', (): void => {
+    let depth = 1;
     this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.balanced) }, { ALT: () => this.CONSUME(AnyArg) }]);
+    this.MANY({
+      GATE: () => depth > 0,
+      DEF: () => {
+        this.OR([
+          { ALT: () => { this.CONSUME2(LCurly); this.ACTION(() => depth++); } },
+          { ALT: () => { this.CONSUME(RCurly); this.ACTION(() => depth--); } },
+          { ALT: () => { this.CONSUME(AnyArg); } },
+        ]);
+      },
     });
-    this.OPTION(() => this.CONSUME(RCurly));
   });
 
   /**

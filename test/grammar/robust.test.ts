@@ -1,0 +1,196 @@
+// `parse` never throws: every prefix of every sample and of a realistic text covering every
+// construct, and a few hundred seeded random mutations, give a tree and in-bounds errors.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, type Span } from '../../grammar/src/index';
+
+const samplesDir = join(__dirname, '..', '..', 'samples');
+const samples: [string, string][] = (() => {
+  try {
+    return readdirSync(samplesDir)
+      .filter((f) => f.endsWith('.iommu'))
+      .sort()
+      .map((f) => [f, readFileSync(join(samplesDir, f), 'utf8')] as [string, string]);
+  } catch {
+    return [];
+  }
+})();
+
+/** Every construct of the language, comments and keyword-named objects included. */
+const EVERYTHING = `// iommu-check: ignore-file unused-object
+# a hash comment
+/* a block
+   comment */
+backend iommufd
+page-size 4K
+allow-unsafe-interrupts
+include "other \\"dir\\"/x.iommu"
+
+iommu smmu0 {
+  model smmuv3  ias 48  oas 44
+  pgsizes 4K 2M 1G
+  nesting no-nesting
+  sw-msi 0x800_0000 size 1M
+  msi-window none
+  reserved 0xFD_0000_0000..0xFF_FFFF_FFFF reserved
+  default-domain dma-fq
+}
+irqchip its0 { model gicv3-its base 0x0808_0000 doorbell 0x0809_0040 isolated }
+irqchip msi2 { model gicv2m base 0x0802_0000 not-isolated }
+device nic {
+  pci 0000:01:00.0
+  iommu smmu0
+  msi its0 at 0x800_0040 vectors 32
+  driver vfio-pci
+  reserved 0x7000_0000 size 1M direct   // iommu-check: ignore require-direct
+  sw-msi 0x1000_0000 size 1M
+  pasid 20
+}
+device map { pci 01:00.1 iommu smmu0 msi msi2 vectors 4 at 0x0 driver snd_hda_intel }
+group g0 { nic map }
+domain s2 : paging {
+  iommu smmu0
+  nest-parent
+  map 0x4000_0000 -> 0x8_0000_0000 size 4G rw
+  map 0x800_0000 size 4K -> its0 w
+  map 0x1_0000..0x1_ffff -> 0x2_0000 r
+}
+domain guest : nested {
+  parent s2
+  stage1 translate
+  attach nic
+  attach map pasid 3
+  rmr 0x800_0000 size 1M
+  msi-bind 0x900_0000 -> 0x4000_0000 size 4K
+  msi-bind 0x900_0000 size 4K -> 0x4000_0000
+  pasid-table 0x5000_0000 size 64K format smmuv3
+  map 0x1_0000_0000 -> 0x4000_0000 size 1G rw
+}
+domain blk : blocked { }
+expect nic 0x0800_0040 -> its0
+expect nic pasid 3 read 0x1_0000_1000 -> 0x8_0000_1000
+expect map write 0xffff_ffff_ffff_ffff fault
+expect nic 18446744073709551615 fault
+`;
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(text: string, rnd: () => number): string {
+  let s = text;
+  const edits = 1 + Math.floor(rnd() * 4);
+  const alphabet = '{}:->.."#/*@ \nx0K_';
+  for (let e = 0; e < edits; e++) {
+    const i = Math.floor(rnd() * (s.length + 1));
+    const n = 1 + Math.floor(rnd() * 6);
+    switch (Math.floor(rnd() * 5)) {
+      case 0: // delete
+        s = s.slice(0, i) + s.slice(i + n);
+        break;
+      case 1: // duplicate
+        s = s.slice(0, i) + s.slice(i, i + n) + s.slice(i);
+        break;
+      case 2: {
+        // swap two characters
+        const j = Math.floor(rnd() * s.length);
+        if (i < s.length && j < s.length) {
+          const [a, b] = i < j ? [i, j] : [j, i];
+          s = s.slice(0, a) + s[b] + s.slice(a + 1, b) + s[a] + s.slice(b + 1);
+        }
+        break;
+      }
+      case 3: // insert a character that matters to the grammar
+        s = s.slice(0, i) + alphabet[Math.floor(rnd() * alphabet.length)] + s.slice(i);
+        break;
+      default: // move a chunk
+        {
+          const chunk = s.slice(i, i + n * 4);
+          const rest = s.slice(0, i) + s.slice(i + n * 4);
+          const k = Math.floor(rnd() * (rest.length + 1));
+          s = rest.slice(0, k) + chunk + rest.slice(k);
+        }
+        break;
+    }
+  }
+  return s;
+}
+
+function inBounds(span: Span, length: number): boolean {
+  return Number.isInteger(span.start) && Number.isInteger(span.end) && 0 <= span.start && span.start <= span.end && span.end <= length;
+}
+
+/** Parse and check the invariants; returns a failure description or undefined. */
+function check(text: string): string | undefined {
+  let r;
+  try {
+    r = parse(text);
+  } catch (e) {
+    return `threw ${String(e)}`;
+  }
+  if (!r || !r.ast || !Array.isArray(r.ast.statements) || !Array.isArray(r.ast.comments)) return 'no tree';
+  for (const e of r.errors) {
+    if (!inBounds(e.span, text.length)) return `error span out of bounds: ${JSON.stringify(e)}`;
+    if (!e.message || /\bToken\b|-->|<--|\bEOF\b/.test(e.message)) return `unfriendly message: ${e.message}`;
+  }
+  for (const s of r.ast.statements) {
+    if (!inBounds(s.span, text.length)) return `statement span out of bounds: ${JSON.stringify(s.span)}`;
+    if (s.span.start !== s.keyword.start) return `statement span does not start at its keyword`;
+  }
+  return undefined;
+}
+
+const corpora: [string, string][] = [['everything', EVERYTHING], ...samples];
+
+describe('parse never throws', () => {
+  it('the realistic text covering every construct parses without errors', () => {
+    expect(parse(EVERYTHING).errors).toEqual([]);
+    expect(parse(EVERYTHING).ast.statements.length).toBe(17);
+  });
+
+  for (const [name, text] of corpora) {
+    it(`every prefix of ${name}`, () => {
+      const failures: string[] = [];
+      for (let cut = 0; cut <= text.length; cut++) {
+        const f = check(text.slice(0, cut));
+        if (f) failures.push(`cut ${cut}: ${f}`);
+        if (failures.length > 5) break;
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it('a few hundred random mutations', () => {
+    const rnd = prng(0x10c0ffee);
+    const failures: string[] = [];
+    for (let n = 0; n < 400; n++) {
+      const [, base] = corpora[n % corpora.length]!;
+      const text = mutate(base, rnd);
+      const f = check(text);
+      if (f) failures.push(`${f}\n--- input ---\n${text}`);
+      if (failures.length > 3) break;
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('odd inputs', () => {
+    for (const text of [
+      '', ' ', '\n', '{', '}', '}}}}', '{{{{', '->', '..', ':', '"', '"\\', '/*', '*/', '#', '//', '\u0000', '😀 device',
+      'device', 'domain', 'domain d :', 'map', 'expect', 'expect nic', 'expect nic pasid', 'include "', 'device x {',
+      'device x { msi', 'device x { msi y at', 'domain d : paging { map', 'domain d : paging { map 1 size',
+      'domain d : paging { map 1 ->', 'domain d : paging { map 1 .. 2 -> x size', '0x', '01:00.0', 'iommu a { pgsizes 4K 2M',
+      'group g { a b { c } d', 'x'.repeat(5000), '{'.repeat(2000), 'device a {'.repeat(500),
+    ]) {
+      expect(check(text)).toBeUndefined();
+    }
+  });
+});
