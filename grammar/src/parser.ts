@@ -794,14 +794,21 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.OR([{ ALT: () => this.CONSUME(kw('sw-msi')) }, { ALT: () => this.CONSUME(kw('msi-window')) }]);
     let none: IToken | undefined;
     let range: A.AddrRange | undefined;
-    this.OR2({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => { none = this.CONSUME(kw('none')); } },
-        { ALT: () => { range = this.SUBRULE(this.range, { ARGS: [false] }); } },
-      ],
+    let entered = false;
+    this.OPTION(() => {
+      none = this.CONSUME(kw('none'));
+    });
+    this.OPTION2({
+      GATE: () => none === undefined,
+      DEF: () => {
+        this.ACTION(() => {
+          entered = true;
+        });
+        range = this.SUBRULE(this.range, { ARGS: [false] });
+      },
     });
     return this.ACTION(() => {
+      if (!none && !entered) this.missing("a range or 'none'", k, undefined);
       const p: A.WindowProp = { kind: keywordOf(k) as 'sw-msi' | 'msi-window', span: this.stmtSpan(k), keyword: tokSpan(k) };
       if (range) p.range = range;
       if (none) {

@@ -101,6 +101,7 @@ describe('one typo, one error', () => {
     ['iommu a { pgsizes }', ["pgsizes: expected page sizes after 'pgsizes'"], ['iommu a']],
     ['group g { a 0x10 b }', ["0x10: expected a device name in group 'g', found number '0x10'"], ['group g']],
     ['group g { a b\ndevice x { }', ["{: expected '}' to close group 'g'"], ['group g', 'device x']],
+    ['iommu a { sw-msi }', ["}: expected a range or 'none' after 'sw-msi', found '}'"], ['iommu a']],
     ['device a { msi its0 at 1 at 2 }', ["at: 'at' given twice"], ['device a']],
   ];
   for (const [text, expected, after] of cases) {

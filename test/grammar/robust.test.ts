@@ -188,7 +188,7 @@ describe('parse never throws', () => {
       'device', 'domain', 'domain d :', 'map', 'expect', 'expect nic', 'expect nic pasid', 'include "', 'device x {',
       'device x { msi', 'device x { msi y at', 'domain d : paging { map', 'domain d : paging { map 1 size',
       'domain d : paging { map 1 ->', 'domain d : paging { map 1 .. 2 -> x size', '0x', '01:00.0', 'iommu a { pgsizes 4K 2M',
-      'group g { a b { c } d', 'x'.repeat(5000), '{'.repeat(2000), 'device a {'.repeat(500),
+      'group g { a b { c } d', 'iommu a { sw-msi', 'iommu a { msi-window', 'device d { reserved 1 size', 'x'.repeat(5000), '{'.repeat(2000), 'device a {'.repeat(500),
     ]) {
       expect(check(text)).toBeUndefined();
     }
