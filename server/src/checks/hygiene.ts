@@ -1,2 +1,49 @@
-// hygiene checks: registered by the family module.
-export {};
+// Hygiene (checks.md "Assertions and hygiene"): unused-object. (expect-failed and
+// unused-suppression are reported elsewhere.)
+//
+// "Refers to" means a reference by name other than the declaration itself, plus the uses the
+// language makes implicit: a device behind the only declared iommu (no `iommu` line needed),
+// a domain whose iommu is derived, and a declared group whose members are attached by device
+// name (`attach gpu` attaches gpu's whole group, so the group is what the attach acts on).
+// Nothing is reported while a name is unresolved, a file has a syntax error or an include
+// cannot be read (the missing use may be there), nor for a group one of whose listings failed.
+
+import type { Symbol } from '../model/types';
+import { registerCheck } from './registry';
+
+registerCheck({
+  codes: ['unused-object'],
+  run(ctx) {
+    const { config } = ctx;
+    // An unresolved name, a syntax error or an unreadable include may hide the very use that is
+    // missing: say nothing rather than pile on.
+    if (config.references.some((r) => !r.target)) return;
+    if (config.diagnostics.some((d) => d.code === 'syntax' || d.code === 'include-error')) return;
+    const used = new Set<Symbol>();
+    for (const r of config.references) {
+      if (!r.target) continue;
+      if (r.loc.file === r.target.nameLoc.file && r.loc.span.start === r.target.nameLoc.span.start) continue; // the declaration
+      used.add(r.target);
+    }
+    for (const d of config.devices) if (d.iommu) used.add(d.iommu);
+    for (const dom of config.domains) {
+      if (dom.iommu) used.add(dom.iommu);
+      if (dom.parent) used.add(dom.parent);
+    }
+    for (const g of config.groups) if (g.ridAttach || g.pasidAttaches.size > 0) used.add(g);
+
+    for (const io of config.iommus)
+      if (!used.has(io) && !io.broken)
+        ctx.report('unused-object', io.nameLoc, `iommu '${io.name}' is declared but no device or domain uses it`);
+    for (const chip of config.irqchips)
+      if (!used.has(chip) && !chip.broken)
+        ctx.report('unused-object', chip.nameLoc, `irqchip '${chip.name}' is declared but no device sends MSIs to it and no map or expect names it`);
+    for (const g of config.groups)
+      if (!g.implicit && !used.has(g) && !g.broken && g.decl && g.decl.members.length === g.members.length)
+        ctx.report('unused-object', g.nameLoc, `group '${g.name}' is declared but nothing is attached to it or to its members`);
+    for (const dom of config.domains) {
+      if (dom.broken || dom.attaches.length > 0 || used.has(dom)) continue;
+      ctx.report('unused-object', dom.nameLoc, `domain '${dom.name}' has nothing attached and no nested domain uses it as parent${dom.maps.length > 0 ? ' (legal: an IOAS with maps and no devices)' : ''}`);
+    }
+  },
+});
