@@ -43,7 +43,7 @@ function checkDevice(ctx: CheckContext, d: Device): void {
   const prog = tx.programmedAddress(d);
   const dom = tx.ridDomain(d);
   if (dom.broken || dom.type === null) return;
-  if (dom.type === 'nested' && (!dom.parent || dom.parent.broken || dom.parent.type !== 'paging')) return; // bad-nest-parent's business
+  if (dom.type === 'nested' && (!dom.parent || dom.parent.broken || dom.parent.type !== 'paging' || !dom.parent.nestParent)) return; // bad-nest-parent's business
   const db = chip.doorbell!;
   const page = tx.doorbellPageOf(chip)!;
   const chipRel: Related = { loc: chip.nameLoc, message: `${chip.name}: doorbell ${hex(db)}, page ${hex(page)}` };
