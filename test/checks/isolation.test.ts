@@ -406,3 +406,22 @@ domain sva : paging {
 `);
   });
 });
+
+describe('domain-iommu-mismatch: per-driver domains', () => {
+  it('an identity domain spans instances of one driver, not two drivers', () => {
+    check(`backend iommufd
+iommu smmu0 { model smmuv3 }
+iommu smmu1 { model smmuv3 }
+iommu dart0 { model dart }
+device a { iommu smmu0  driver igb }
+device b { iommu smmu1  driver igb }
+device c { iommu dart0  driver nvme }
+domain pt : identity {
+    attach a
+    attach b
+    attach c
+//  ^^^^^^^^ domain-iommu-mismatch: 'c' sits behind iommu 'dart0'
+}
+`);
+  });
+});

@@ -235,6 +235,7 @@ include "c.iommu"
       'b.iommu': `include "c.iommu"
 `,
       'c.iommu': `iommu smmu0 { model smmuv3 }
+device nic { }
 `,
     });
     expect(a.config.files.map((f) => f.path.split('/').pop())).toEqual(['a.iommu', 'b.iommu', 'c.iommu']);
@@ -245,7 +246,7 @@ include "c.iommu"
 describe('group-membership', () => {
   it('a device listed in two groups', () => {
     check(`${HEAD}
-device gpu { }
+device gpu { msi its0 }
 device audio { }
 group g1 { gpu audio }
 group g2 { audio }

@@ -13,6 +13,9 @@
 //   `dma-api` only for `blocked` (a driver may attach an UNMANAGED domain to such a device).
 // - msi-not-isolated: a member without `msi` (INTx only, or MSI not modelled) has no irqchip
 //   to judge: it is not reported.
+// - domain-iommu-mismatch: identity and blocked domains are static per driver (one
+//   `arm_smmu_identity_domain`, one VT-d identity domain), so they only mismatch across IOMMU
+//   models (different ops, R4); paging, DMA and nested domains are finalised per instance.
 // - pasid-invalid also applies R45's group-wide rule: the PASID must be below 2^bits of every
 //   PASID-capable member of the group.
 
@@ -162,7 +165,11 @@ function domainIommu(ctx: CheckContext): void {
         const m0 = members[0]!;
         ref = { name: m0.iommu!.name, loc: a.loc, what: `'${m0.name}' behind '${m0.iommu!.name}' is attached first` };
       }
-      const odd = members.find((m) => m.iommu!.name !== ref!.name);
+      // identity and blocked domains are static per driver, not per instance (SMMUv3, VT-d):
+      // only a different driver (model) refuses them
+      const refIommu = ctx.config.iommus.find((i) => i.name === ref!.name);
+      const perDriver = dom.type === 'identity' || dom.type === 'blocked';
+      const odd = members.find((m) => (perDriver ? m.iommu!.model !== refIommu?.model : m.iommu!.name !== ref!.name));
       if (!odd) continue;
       const related: Related[] = [{ loc: ref.loc, message: ref.what }];
       if (odd.iommu) related.push({ loc: odd.iommu.nameLoc, message: `iommu '${odd.iommu.name}'` });
