@@ -108,6 +108,7 @@ export function startServer(): void {
   const published = new Set<string>();
   let configCapable = false;
   let watchCapable = false;
+  let foldersCapable = false;
 
   // ---- checking --------------------------------------------------------------------------
 
@@ -203,6 +204,7 @@ export function startServer(): void {
     const folders = params.workspaceFolders?.map((f) => toPath(f.uri)) ?? [params.rootUri ? toPath(params.rootUri) : params.rootPath ?? null];
     ws.folders = folders.filter((f): f is string => !!f);
     configCapable = !!params.capabilities.workspace?.configuration;
+    foldersCapable = !!params.capabilities.workspace?.workspaceFolders;
     watchCapable = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const init = params.initializationOptions as { rules?: unknown } | undefined;
     if (init?.rules) ws.editorRules = cleanRules(init.rules);
@@ -238,6 +240,18 @@ export function startServer(): void {
   }
 
   connection.onInitialized(async () => {
+    if (foldersCapable) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+        for (const r of e.removed) ws.folders = ws.folders.filter((f) => f !== toPath(r.uri));
+        for (const a of e.added) {
+          const p = toPath(a.uri);
+          if (!p) continue;
+          ws.folders.push(p);
+          for (const f of await findIommuFiles(p)) ws.files.add(f);
+        }
+        schedule('all', 0);
+      });
+    }
     if (watchCapable)
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.iommu' }, { globPattern: '**/.iommu-check.json' }] });
     if (configCapable) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iommuCheck' });
@@ -251,17 +265,6 @@ export function startServer(): void {
     if (configCapable) await readSettings();
     else if (s) ws.editorRules = cleanRules(s.rules);
     ws.invalidate();
-    schedule('all', 0);
-  });
-
-  connection.workspace.onDidChangeWorkspaceFolders?.(async (e) => {
-    for (const r of e.removed) ws.folders = ws.folders.filter((f) => f !== toPath(r.uri));
-    for (const a of e.added) {
-      const p = toPath(a.uri);
-      if (!p) continue;
-      ws.folders.push(p);
-      for (const f of await findIommuFiles(p)) ws.files.add(f);
-    }
     schedule('all', 0);
   });
 
