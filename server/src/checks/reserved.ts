@@ -70,11 +70,22 @@ function regionMessage(r: Region, dev: Device | null): string {
   return `${base} ${rng(r)} of '${dev?.name ?? '?'}' declared here`;
 }
 
+/** The nested domains of each parent. */
+function nestedChildren(config: Configuration): Map<Domain, Domain[]> {
+  const out = new Map<Domain, Domain[]>();
+  for (const c of config.domains) {
+    if (c.type !== 'nested' || !c.parent) continue;
+    const list = out.get(c.parent);
+    if (list) list.push(c);
+    else out.set(c.parent, [c]);
+  }
+  return out;
+}
+
 /** A domain has devices: something is attached to it, or (nest parent) to a nested domain on it. */
-export function hasDevices(config: Configuration, dom: Domain): boolean {
+function hasDevices(children: Map<Domain, Domain[]>, dom: Domain): boolean {
   if (dom.attaches.length > 0) return true;
-  if (dom.type === 'paging' && dom.nestParent)
-    return config.domains.some((c) => c.type === 'nested' && c.parent === dom && c.attaches.length > 0);
+  if (dom.type === 'paging' && dom.nestParent) return (children.get(dom) ?? []).some((c) => c.attaches.length > 0);
   return false;
 }
 
@@ -97,7 +108,7 @@ function pasidDevicesOf(dom: Domain): Device[] {
   return out;
 }
 
-function overlapsReserved(ctx: CheckContext, dom: Domain): void {
+function overlapsReserved(ctx: CheckContext, dom: Domain, children: Map<Domain, Domain[]>): void {
   const { config, tx } = ctx;
   if (dom.maps.length === 0) return;
   if (dom.type === 'nested') {
@@ -130,8 +141,7 @@ function overlapsReserved(ctx: CheckContext, dom: Domain): void {
   if (dom.type === 'paging') {
     for (const d of pasidDevicesOf(dom)) add(d, null);
     if (dom.nestParent)
-      for (const child of config.domains) {
-        if (child.type !== 'nested' || child.parent !== dom) continue;
+      for (const child of children.get(dom) ?? []) {
         for (const d of tx.devicesIn(child)) add(d, child);
         for (const d of pasidDevicesOf(child)) add(d, child);
       }
@@ -310,11 +320,12 @@ registerCheck({
   codes: ['map-overlaps-reserved', 'map-overlap', 'map-unaligned', 'map-outside-aperture', 'output-outside-range', 'pgsize-unsupported', 'sw-msi-conflict', 'sw-msi-window'],
   run(ctx) {
     const { config } = ctx;
+    const children = nestedChildren(config);
     for (const dom of config.domains) {
       if (dom.broken) continue;
-      overlapsReserved(ctx, dom);
+      overlapsReserved(ctx, dom, children);
       mapOverlap(ctx, dom);
-      if (!hasDevices(config, dom)) continue;
+      if (!hasDevices(children, dom)) continue;
       alignment(ctx, dom);
       widths(ctx, dom);
       pgsize(ctx, dom);
