@@ -70,7 +70,9 @@ beforeAll(async () => {
     diagnostics.set(p.uri, p);
     waiters.splice(0).forEach((w) => w());
   });
-  conn.onNotification('iommu-check/status', (p: { state: string }) => statuses.push(p.state));
+  conn.onNotification('iommu-check/status', (p: { state: string }) => {
+    statuses.push(p.state);
+  });
   conn.onRequest('workspace/configuration', () => [{ rules: {} }]);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
