@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../server/src/checks/registry';
-import { VERSION } from '../../server/src/cli/cli';
+import { main, VERSION } from '../../server/src/cli/cli';
 import { CLEAN, MIXED, run, tmpTree, WARNING_ONLY } from './helpers';
 
 const INCLUDE_TREE = {
@@ -74,6 +74,24 @@ describe('exit status', () => {
     for (const word of ['translate', 'import-sysfs', 'explain', '--stdio', '--lsp', '--format', '--output', '--max-warnings', '--rule', '--config', '--no-color', '--version', '--help', '.iommu-check.json', 'current directory']) {
       expect(help.out).toContain(word);
     }
+  });
+});
+
+describe('internal failures', () => {
+  it('are one line asking for a report, exit status 2', () => {
+    const dir = tmpTree({ 'clean.iommu': CLEAN });
+    let err = '';
+    const code = main(['clean.iommu'], {
+      stdout: () => {
+        throw new Error('disk on fire\n    at somewhere (x.ts:1:1)');
+      },
+      stderr: (s) => void (err += s),
+      cwd: dir,
+      env: {},
+      isTTY: false,
+    });
+    expect(code).toBe(2);
+    expect(err).toBe('iommu-check: disk on fire (internal error; please report)\n');
   });
 });
 
