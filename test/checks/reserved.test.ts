@@ -480,3 +480,23 @@ expect lx_sata 0x0800_0040 -> 0x0800_0040
     );
   });
 });
+
+describe('map-unaligned in a nested domain', () => {
+  it("the guest's stage-1 map still needs the IOMMU's minimum page", () => {
+    check(`${ARM}
+device nic { pci 0000:01:00.0  msi its0  driver vfio-pci }
+domain s2 : paging {
+    nest-parent
+    map 0x4000_0000 -> 0x80_0000_0000 size 1G
+}
+domain guest : nested {
+    parent s2
+    attach nic
+    rmr 0x800_0000 size 1M
+    map 0x1_0000_0000 -> 0x4000_0000 size 1G
+    map 0x2_0000_0000 -> 0x5000_0800 size 4K
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-unaligned: output 0x50000800
+}
+`);
+  });
+});
