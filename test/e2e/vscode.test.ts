@@ -13,7 +13,8 @@ const WORKSPACE = join(RUN, 'workspace');
 const CS_LOG = join(RUN, 'cs.log');
 const FILE = 'board.iommu';
 const EXPECTED_CODE = 'map-overlaps-reserved';
-const FIX_TITLE = 'Move map';
+// title of the server's quick fix for map-overlaps-reserved ("Move the map to the nearest free IOVA 0x…")
+const FIX_TITLE = 'Move the map';
 
 const SETTINGS = {
   'workbench.startupEditor': 'none',
