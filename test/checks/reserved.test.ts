@@ -179,7 +179,6 @@ domain host : dma {
     check(
       `${ARM}
 domain ioas : paging {
-//     ^^^^ unused-object
     map 0x0 -> 0x80_0000_0000 size 0x1801
     map 0x800_0000 -> 0x80_1000_0000 size 1M
 }

@@ -1,4 +1,5 @@
-// Hygiene (checks.md "Assertions and hygiene"): unused-object. (expect-failed and
+// Hygiene (checks.md "Assertions and hygiene"): unused-object.
+// A domain with maps and no devices is trap T10 (an IOAS before its devices attach): silent. (expect-failed and
 // unused-suppression are reported elsewhere.)
 //
 // "Refers to" means a reference by name other than the declaration itself, plus the uses the
@@ -41,9 +42,11 @@ registerCheck({
     for (const g of config.groups)
       if (!g.implicit && !used.has(g) && !g.broken && g.decl && g.decl.members.length === g.members.length)
         ctx.report('unused-object', g.nameLoc, `group '${g.name}' is declared but nothing is attached to it or to its members`);
+    // A domain with maps and nothing attached is an IOAS prepared ahead of its devices: a trap
+    // that must stay silent (T10). Only an empty domain nothing uses is reported.
     for (const dom of config.domains) {
-      if (dom.broken || dom.attaches.length > 0 || used.has(dom)) continue;
-      ctx.report('unused-object', dom.nameLoc, `domain '${dom.name}' has nothing attached and no nested domain uses it as parent${dom.maps.length > 0 ? ' (legal: an IOAS with maps and no devices)' : ''}`);
+      if (dom.broken || dom.attaches.length > 0 || used.has(dom) || dom.maps.length > 0) continue;
+      ctx.report('unused-object', dom.nameLoc, `domain '${dom.name}' has no maps, nothing attached, and no nested domain uses it as parent`);
     }
   },
 });
