@@ -117,7 +117,7 @@ domain vm : paging {
 iommu smmu0 { model smmuv3 sw-msi none }
 irqchip its0 { model gicv3-its base 0x0808_0000 }
 device nic { pci 01:00.0 msi its0 driver vfio-pci }
-//                           ^^^^ unmapped-doorbell: read-only (map 0x8090000..0x8090fff
+//                           ^^^^ unmapped-doorbell: read-only (map (0x8090000..0x8090fff
 domain vm : paging {
   attach nic
   map 0x0809_0000 -> its0 size 4K r

@@ -35,7 +35,7 @@ expect nic write 0x2_0000_0010 fault
 `);
     const m = a.diagnostics[0]!.message;
     expect(m).toContain('= PA 0x8000001000: memory');
-    expect(m).toContain("'vm' (paging): map 0x100000000..0x13fffffff");
+    expect(m).toContain("'vm' (paging): map (0x100000000..0x13fffffff");
   });
 
   it('fault expected, but the address translates', () => {

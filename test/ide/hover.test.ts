@@ -79,4 +79,14 @@ irqchip c { model gicv3-its base 0x1000 }`);
     expect(hoverAt(NESTED.replace('iommu smmu0 {', 'iommu smm$0u0 {'))!.contents).toContain('devices: `vf0`');
     expect(hoverAt(NESTED.replace('msi its0', 'msi it$0s0'))!.contents).toContain('doorbell: 0x20200040 (page 0x20200000)');
   });
+  it('on a number shows its other spellings, never the written one again, and its resolution', () => {
+    const h = hoverAt(NESTED.replace('map 0x1_0000_0000 -> 0x4000_0000', 'map 0x1_0000_0000 -> 0x4000_0000').replace('map 0x1_0000_0000', 'map 0x$01_0000_0000'));
+    const head = h!.contents.split('\n')[0]!;
+    expect(head).toBe('`0x1_0000_0000` = 4294967296 = 4G');
+    expect(h!.contents).toContain('vf0 0x100000000');
+    expect(h!.contents).toContain('= PA 0x8000000000: memory');
+    const small = hoverAt(NESTED.replace('rmr 0x800_0000 size 1M', 'rmr 0x800_0000 size 1$0M'));
+    expect(small!.contents.split('\n')[0]).toBe('`1M` = 0x10_0000 = 1048576');
+  });
 });
+

@@ -259,7 +259,10 @@ function describeNumber(
 ): string {
   if (num.value === null) return '`' + num.text + '`: does not fit 64 bits';
   const v = num.value;
-  const head = `\`${num.text}\` = ${hexGrouped(v)} = ${v.toString()}${v >= 1024n ? ` (${formatSize(v)})` : ''}`;
+  // the value's other spellings (hex, decimal, size), leaving out the one written
+  const norm = (t: string) => t.replace(/_/g, '').toLowerCase();
+  const forms = [...new Set([hexGrouped(v), v.toString(), ...(v >= 1024n ? [formatSize(v)] : [])])].filter((f) => norm(f) !== norm(num.text));
+  const head = '`' + num.text + '`' + (forms.length ? ` = ${forms.join(' = ')}` : '');
   if (role !== 'address') return head;
   let devices: Device[];
   let pasid: bigint | null = null;

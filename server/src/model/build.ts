@@ -789,7 +789,7 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
         }
         const m: Mapping = {
           input: r, output, perm, origin: 'map', loc, stmt: st,
-          describe: `map ${hex(r.start)}..${hex(r.last)}`,
+          describe: "map",
           ...(irqchip ? { irqchip } : {}),
         };
         dom.maps.push(m);

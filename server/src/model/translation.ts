@@ -506,7 +506,7 @@ export class Translation {
 /** One line per hop and the end, as `iommu-check translate` and hover print them. */
 export function formatResolution(r: Resolution): string[] {
   const lines: string[] = [];
-  const head = `${r.device.name}${r.pasid !== null ? ` pasid ${r.pasid}` : ''} ${r.access ?? 'access'} ${hex(r.address)}`;
+  const head = `${r.device.name}${r.pasid !== null ? ` pasid ${r.pasid}` : ''}${r.access ? ` ${r.access}` : ''} ${hex(r.address)}`;
   lines.push(head);
   for (const h of r.hops) lines.push(`  ${hex(h.input)} → ${hex(h.output)}  ${h.text}`);
   if (r.end.kind === 'address') {
