@@ -186,6 +186,21 @@ device nic { pci 0000:01:00.0  msi its0  driver vfio-pci }
 `,
     );
   });
+  it('a PASID attachment reserves nothing: iommufd enforces reserved regions only for the RID attach', () => {
+    // iommufd_hw_pagetable_attach: attach_resv = hwpt_paging && pasid == IOMMU_NO_PASID, so an
+    // SVA-style PASID domain may map over the device's SW_MSI window (its MSIs use the RID).
+    check(`${ARM}
+device acc { pci 0000:05:00.0  msi its0  driver vfio-pci  pasid 8 }
+domain rid : paging {
+    attach acc
+    map 0x4000_0000 -> 0x80_0000_0000 size 1G
+}
+domain sva : paging {
+    attach acc pasid 1
+    map 0x0 -> 0x81_0000_0000 size 1G
+}
+`);
+  });
 });
 
 describe('map-overlap', () => {
@@ -377,6 +392,14 @@ expect d05_vf write 0xC601_0040 -> d05_its
 iommu d05_smmu { model smmuv3  reserved 0xC601_0000..0xC601_FFFF msi }
 irqchip d05_its { model gicv3-its  base 0xC600_0000 }
 device d05_sas { pci 0000:74:02.0  msi d05_its  driver hisi_sas_v2 }
+`);
+  });
+  it('a D05 device attached by PASID only: iommufd checks regions at the RID attach, not this one', () => {
+    check(`backend iommufd
+iommu d05_smmu { model smmuv3  reserved 0xC601_0000..0xC601_FFFF msi }
+irqchip d05_its { model gicv3-its  base 0xC600_0000 }
+device d05_acc { pci 0000:75:00.0  msi d05_its  driver vfio-pci  pasid 4 }
+domain sva : paging { attach d05_acc pasid 3  map 0x0 -> 0x20_0000_0000 size 1G }
 `);
   });
   it('two SW_MSI windows on one device', () => {

@@ -19,17 +19,19 @@
 // - pgsize-unsupported applies to `paging` domains (including nest parents) with devices:
 //   R16c is `iopt_table_add_domain`, which only HWPT_PAGING goes through; a nested HWPT is
 //   never added to the IOAS. Default domains are kernel DMA domains, outside iommufd.
-// - map-overlaps-reserved in a `paging` domain also counts the device named by a PASID
-//   attachment (iommufd reserves the regions of every device attached to a HWPT_PAGING).
+// - map-overlaps-reserved in a `paging` domain counts only the devices whose RID domain it is
+//   (or, for a nest parent, whose RID domain is a nested domain on it): iommufd enforces a
+//   device's reserved regions only for the RID attach (`iommufd_hw_pagetable_attach`:
+//   attach_resv = hwpt_paging && pasid == IOMMU_NO_PASID), and VFIO type1 has no PASID attach.
 //   Under the `dma-api` backend a paging domain is a driver-owned UNMANAGED domain with no
 //   MSI cookie: its `sw-msi` window means nothing there and is ignored.
 // - In `dma`/`dma-fq` domains `direct-relaxable` regions behave like `direct` ones: the DMA
 //   API identity-maps them and its IOVA allocator reserves them (iova_reserve_iommu_regions),
 //   so only an identity map may cover them.
-// - sw-msi-conflict fires for devices that iommufd attaches to a paging HWPT (RID or PASID
+// - sw-msi-conflict fires for devices that iommufd attaches by RID to a paging HWPT (RID
 //   domain `paging`, or `nested` on a paging parent): the WARN/-EINVAL comes from
-//   iopt_table_enforce_dev_resv_regions at attach, never for a device left in its default
-//   domain. Identical windows given twice count once.
+//   iopt_table_enforce_dev_resv_regions, which runs only for the RID attach, never for a PASID
+//   attachment nor for a device left in its default domain. Identical windows given twice count once.
 
 import type { Configuration, Device, Domain, Mapping, Region, RegionType } from '../model/types';
 import type { Translation } from '../model/translation';
@@ -102,12 +104,6 @@ interface Hit extends Interval {
   viaNested: Domain | null;
 }
 
-function pasidDevicesOf(dom: Domain): Device[] {
-  const out: Device[] = [];
-  for (const a of dom.attaches) if (a.pasid !== null && a.target?.kind === 'device') out.push(a.target);
-  return out;
-}
-
 function overlapsReserved(ctx: CheckContext, dom: Domain, children: Map<Domain, Domain[]>): void {
   const { config, tx } = ctx;
   if (dom.maps.length === 0) return;
@@ -138,14 +134,8 @@ function overlapsReserved(ctx: CheckContext, dom: Domain, children: Map<Domain, 
     sources.push({ dev: d, via });
   };
   for (const d of tx.devicesIn(dom)) add(d, null);
-  if (dom.type === 'paging') {
-    for (const d of pasidDevicesOf(dom)) add(d, null);
-    if (dom.nestParent)
-      for (const child of children.get(dom) ?? []) {
-        for (const d of tx.devicesIn(child)) add(d, child);
-        for (const d of pasidDevicesOf(child)) add(d, child);
-      }
-  }
+  if (dom.type === 'paging' && dom.nestParent)
+    for (const child of children.get(dom) ?? []) for (const d of tx.devicesIn(child)) add(d, child);
   if (sources.length === 0) return;
   const hits: Hit[] = [];
   const seenRegion = new Set<Region>();
@@ -266,9 +256,10 @@ function pgsize(ctx: CheckContext, dom: Domain): void {
 
 // ---- SW_MSI windows ---------------------------------------------------------------------------
 
+/** iommufd enforces the device's reserved regions (and checks its MSI regions) at the RID attach only. */
 function attachedToPaging(tx: Translation, d: Device): boolean {
-  const doms: Domain[] = [tx.ridDomain(d), ...[...d.group.pasidAttaches.values()].map((a) => a.domain)];
-  return doms.some((x) => x.type === 'paging' || (x.type === 'nested' && tx.pagingDomainOf(x) !== null));
+  const x = tx.ridDomain(d);
+  return x.type === 'paging' || (x.type === 'nested' && tx.pagingDomainOf(x) !== null);
 }
 
 function swMsiConflict(ctx: CheckContext, d: Device): void {
