@@ -162,3 +162,108 @@ describe('language server over stdio', () => {
     expect(titles).toContain("Ignore 'unknown-name' on this line");
   });
 });
+
+/** A large configuration (groups of two devices, one paging domain per group with `maps` maps). */
+function largeConfig(devices: number, maps: number): string {
+  const lines = ['backend iommufd', 'allow-unsafe-interrupts', 'iommu smmu0 { model smmuv3 }', 'irqchip its0 { model gicv3-its base 0x0808_0000 }'];
+  for (let d = 0; d < devices; d++) lines.push(`device d${d} { iommu smmu0 msi its0 driver vfio-pci }`);
+  for (let g = 0; g + 1 < devices; g += 2) {
+    lines.push(`group g${g} { d${g} d${g + 1} }`, `domain vm${g} : paging {`, `  attach g${g}`);
+    for (let m = 0; m < maps; m++) lines.push(`  map 0x${(0x4000_0000 + m * 0x20_0000).toString(16)} -> 0x${(0x80_0000_0000 + g * 0x1000_0000 + m * 0x20_0000).toString(16)} size 2M rw`);
+    lines.push('}');
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('language server under load', () => {
+  const SMALL = 'iommu smmu0 { model smmuv3 }\ndevice nic { iommu smmu0 driver vfio-pci }\n';
+  let ldir: string;
+  let lproc: ChildProcess;
+  let lconn: ProtocolConnection;
+  const events: string[] = [];
+  const published: PublishDiagnosticsParams[] = [];
+  const checking: number[] = [];
+  const luri = (name: string) => pathToFileURL(path.join(ldir, name)).href;
+  let big = largeConfig(3000, 8);
+  let version = 1;
+
+  beforeAll(async () => {
+    ldir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-lsp-load-')));
+    fs.writeFileSync(path.join(ldir, 'big.iommu'), big);
+    fs.writeFileSync(path.join(ldir, 'small.iommu'), SMALL);
+    lproc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    lconn = createProtocolConnection(new StreamMessageReader(lproc.stdout!), new StreamMessageWriter(lproc.stdin!));
+    lconn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      published.push(p);
+      events.push(`diagnostics ${path.basename(p.uri)} v${p.version ?? '-'}`);
+      waiters.splice(0).forEach((w) => w());
+    });
+    lconn.onNotification('iommu-check/status', (p: { state: string }) => {
+      if (p.state === 'checking') checking.push(Date.now());
+      events.push(`status ${p.state}`);
+      waiters.splice(0).forEach((w) => w());
+    });
+    lconn.onRequest('client/registerCapability', () => null);
+    lconn.listen();
+    await lconn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ldir).href, capabilities: {} });
+    await lconn.sendNotification('initialized', {});
+    await lconn.sendNotification('textDocument/didOpen', { textDocument: { uri: luri('big.iommu'), languageId: 'iommu', version, text: big } });
+    await lconn.sendNotification('textDocument/didOpen', { textDocument: { uri: luri('small.iommu'), languageId: 'iommu', version: 1, text: SMALL } });
+    await until(() => published.find((p) => p.uri === luri('big.iommu') && p.version === 1), 60_000);
+    await until(() => published.find((p) => p.uri === luri('small.iommu') && p.version === 1), 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (lconn) {
+      await lconn.sendRequest('shutdown');
+      await lconn.sendNotification('exit');
+    }
+    if (lproc && lproc.exitCode === null) await new Promise((r) => lproc.once('exit', r));
+    lconn?.dispose();
+    if (ldir) fs.rmSync(ldir, { recursive: true, force: true });
+  });
+
+  const edit = (text: string) => {
+    big = text;
+    version++;
+    return lconn.sendNotification('textDocument/didChange', { textDocument: { uri: luri('big.iommu'), version }, contentChanges: [{ text }] });
+  };
+
+  it('answers a hover on a small file before the large file re-checked after an edit is published', async () => {
+    events.length = 0;
+    await edit(big.replace('  attach g0\n', '  attach g0\n  attach nosuch\n'));
+    const v = version;
+    await until(() => (events.includes('status checking') ? true : undefined));
+    const h = (await lconn.sendRequest('textDocument/hover', { textDocument: { uri: luri('small.iommu') }, position: { line: 1, character: 8 } })) as { contents: { value: string } } | null;
+    events.push('hover answered');
+    expect(h?.contents.value).toContain('nic');
+    await until(() => published.find((p) => p.uri === luri('big.iommu') && p.version === v), 60_000);
+    const hoverAt = events.indexOf('hover answered');
+    const publishedAt = events.indexOf(`diagnostics big.iommu v${v}`);
+    expect(hoverAt).toBeGreaterThanOrEqual(0);
+    expect(hoverAt).toBeLessThan(publishedAt);
+    const d = published.find((p) => p.uri === luri('big.iommu') && p.version === v)!;
+    expect(d.diagnostics.some((x) => x.code === 'unknown-name' && x.range.start.line === big.split('\n').indexOf('  attach nosuch'))).toBe(true);
+  }, 60_000);
+
+  it('publishes only the final text after 20 edits in one second, without a check per edit', async () => {
+    const firstPublished = published.length;
+    const checksBefore = checking.length;
+    for (let i = 0; i < 20; i++) {
+      const line = i === 19 ? '  attach last_one\n' : `  attach n${i}\n`;
+      await edit(big.replace(/  attach (nosuch|n\d+|last_one)\n/, line));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const last = version;
+    const d = await until(() => published.find((p) => p.uri === luri('big.iommu') && p.version === last), 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const unknown = d.diagnostics.filter((x) => x.code === 'unknown-name');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.message).toContain('last_one');
+    expect(unknown[0]!.range.start.line).toBe(big.split('\n').indexOf('  attach last_one'));
+    // nothing for the large file after the final version, and far fewer checks than edits
+    const after = published.slice(firstPublished).filter((p) => p.uri === luri('big.iommu'));
+    expect(after[after.length - 1]!.version).toBe(last);
+    expect(checking.length - checksBefore).toBeLessThanOrEqual(5);
+  }, 60_000);
+});

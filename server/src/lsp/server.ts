@@ -45,6 +45,7 @@ import { definition, prepareRename, references, rename } from '../ide/navigation
 import { semanticTokens, type TokenKind } from '../ide/semanticTokens';
 import { documentSymbols, workspaceSymbols, type OutlineSymbol } from '../ide/symbols';
 import type { Diagnostic, Loc, SourceFile, SymbolKind as IommuSymbolKind } from '../model/types';
+import { Checker, type WireDiagnostic } from './checker';
 import { cleanRules, findIommuFiles, Workspace } from './workspace';
 
 const DEBOUNCE_MS = 200;
@@ -116,12 +117,16 @@ export function startServer(): void {
   let timer: NodeJS.Timeout | null = null;
   const dirty = new Set<string>();
   let dirtyAll = false;
+  const evict = new Set<string>();
+  let invalidateAll = false;
   let running = false;
+  const checker = new Checker(typeof __filename === 'string' ? __filename : null, (m) => connection.console.error(m));
 
   function schedule(p: string | 'all', delay = DEBOUNCE_MS): void {
     if (p === 'all') dirtyAll = true;
     else dirty.add(p);
     generation++;
+    checker.setGeneration(generation);
     kick(delay);
   }
 
@@ -133,34 +138,44 @@ export function startServer(): void {
     }, delay);
   }
 
+  /** Forget analyses here and on the checking side (rules, settings or files on disk changed). */
+  function invalidate(): void {
+    ws.invalidate();
+    invalidateAll = true;
+  }
+
   async function run(): Promise<void> {
     if (running) return; // the running pass sees the new generation and hands its work back
     running = true;
     const gen = generation;
-    const roots = ws.computeRoots();
-    const wanted = dirtyAll ? roots : roots.filter((r) => [...dirty].some((p) => ws.rootsOf(p).includes(r)));
     const changed = [...dirty];
     dirty.clear();
     const wasAll = dirtyAll;
     dirtyAll = false;
-    void connection.sendNotification(STATUS, { state: 'checking', files: wanted.length });
+    const versions = new Map([...ws.open].map(([p, d]) => [p, d.version]));
+    void connection.sendNotification(STATUS, { state: 'checking' });
     try {
-      for (let i = 0; i < wanted.length; i++) {
-        if (gen !== generation) {
-          // stale: a newer edit arrived; hand the rest back to the next pass
-          for (const p of changed) dirty.add(p);
-          if (wasAll) dirtyAll = true;
-          for (const r of wanted.slice(i)) dirty.add(r);
-          return;
-        }
-        try {
-          ws.analysisOf(wanted[i]!, true);
-        } catch (e) {
-          connection.console.error(`iommu-check: checking ${wanted[i]} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-        }
-        await new Promise((r) => setImmediate(r));
+      const reply = await checker.check(
+        { gen, folders: ws.folders, files: [...ws.files], editorRules: ws.editorRules, evict: [...evict], invalidate: invalidateAll, dirty: changed, all: wasAll },
+        ws.open,
+      );
+      evict.clear();
+      invalidateAll = false;
+      for (const e of reply.errors) connection.console.error(`iommu-check: ${e}`);
+      if (reply.stale) {
+        // a newer edit arrived: hand the work back to the next pass
+        for (const p of changed) dirty.add(p);
+        if (wasAll) dirtyAll = true;
+        return;
       }
-      if (gen === generation) publish();
+      ws.setRoots(reply.roots, reply.members);
+      // Files edited while checking: every configuration holding one is out of date; the
+      // next pass (already scheduled by the edit) publishes those.
+      const moved = [...versions].filter(([p, v]) => ws.open.get(p)?.version !== v).map(([p]) => p);
+      const skip = new Set<string>();
+      for (const [, files] of reply.members) if (moved.some((p) => files.includes(p))) for (const f of files) skip.add(f);
+      for (const p of moved) skip.add(p);
+      publish(reply.diagnostics, skip, versions);
     } finally {
       running = false;
       void connection.sendNotification(STATUS, { state: 'idle' });
@@ -184,17 +199,33 @@ export function startServer(): void {
     return { uri: uriOf(loc.file.path), range: range(loc.file, loc.span) };
   }
 
-  function publish(): void {
-    const byFile = ws.diagnosticsByFile();
+  function fromWire(d: WireDiagnostic): LspDiagnostic {
+    const sev = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+    return {
+      range: d.range,
+      severity: sev,
+      code: d.code,
+      source: 'iommu-check',
+      message: d.message,
+      ...(d.related.length ? { relatedInformation: d.related.map((r) => ({ location: { uri: uriOf(r.path), range: r.range }, message: r.message })) } : {}),
+    };
+  }
+
+  /** Publish the diagnostics of every file not in `skip`; open files carry the version checked. */
+  function publish(byFile: [string, WireDiagnostic[]][], skip: Set<string>, versions: Map<string, number>): void {
     const now = new Set<string>();
     for (const [p, diags] of byFile) {
       const uri = uriOf(p);
       now.add(uri);
-      const doc = documents.get(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: diags.map(toLspDiagnostic), ...(doc ? { version: doc.version } : {}) });
+      if (skip.has(p)) continue;
+      const v = versions.get(p);
+      void connection.sendDiagnostics({ uri, diagnostics: diags.map(fromWire), ...(v !== undefined ? { version: v } : {}) });
     }
-    for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published.clear();
+    for (const uri of [...published]) {
+      if (now.has(uri) || skip.has(toPath(uri) ?? '')) continue;
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+      published.delete(uri);
+    }
     for (const u of now) published.add(u);
   }
 
@@ -264,7 +295,7 @@ export function startServer(): void {
     const s = (change.settings as { iommuCheck?: { rules?: unknown } } | null)?.iommuCheck;
     if (configCapable) await readSettings();
     else if (s) ws.editorRules = cleanRules(s.rules);
-    ws.invalidate();
+    invalidate();
     schedule('all', 0);
   });
 
@@ -274,7 +305,7 @@ export function startServer(): void {
       const p = toPath(c.uri);
       if (!p) continue;
       if (p.endsWith('.iommu-check.json')) {
-        ws.invalidate();
+        invalidate();
         all = true;
         continue;
       }
@@ -282,7 +313,8 @@ export function startServer(): void {
       if (c.type === FileChangeType.Deleted) ws.files.delete(p);
       else ws.files.add(p);
       if (!ws.open.has(p)) ws.cache.delete(p);
-      ws.invalidate();
+      evict.add(p);
+      invalidate();
       all = true;
     }
     if (all) schedule('all');
@@ -493,6 +525,8 @@ export function startServer(): void {
       ...(h.tooltip ? { tooltip: h.tooltip } : {}),
     }));
   });
+
+  connection.onShutdown(() => checker.dispose());
 
   documents.listen(connection);
   connection.listen();

@@ -49,6 +49,8 @@ export class Workspace {
   editorRules: RuleSettings = {};
   private readonly analyses = new Map<string, Cached>();
   private roots: string[] = [];
+  /** The files of each configuration, as a checker elsewhere last reported them. */
+  private readonly members = new Map<string, Set<string>>();
 
   readonly host: FileHost = {
     read: (p) => this.open.get(p)?.text ?? diskHost.read(p),
@@ -86,6 +88,19 @@ export class Workspace {
     this.roots = roots;
     for (const r of [...this.analyses.keys()]) if (!roots.includes(r)) this.analyses.delete(r);
     return roots;
+  }
+
+  /** Take the roots and their files from a checker that computed them (no parsing here). */
+  setRoots(roots: string[], members: [string, string[]][]): void {
+    this.roots = roots;
+    for (const r of [...this.analyses.keys()]) if (!roots.includes(r)) this.analyses.delete(r);
+    for (const [r, files] of members) this.members.set(r, new Set(files));
+    for (const r of [...this.members.keys()]) if (!roots.includes(r)) this.members.delete(r);
+  }
+
+  /** The files of a root's configuration as last reported (empty when unknown). */
+  membersOf(root: string): ReadonlySet<string> {
+    return this.members.get(root) ?? new Set();
   }
 
   get rootList(): readonly string[] {
@@ -155,7 +170,7 @@ export class Workspace {
     const out: string[] = [];
     for (const r of this.roots) {
       const c = this.analyses.get(r);
-      if (r === p || c?.analysis.config.files.some((f) => f.path === p)) out.push(r);
+      if (r === p || this.members.get(r)?.has(p) || c?.analysis.config.files.some((f) => f.path === p)) out.push(r);
     }
     if (out.length === 0) {
       // not analysed yet: ask the include graph
