@@ -216,6 +216,25 @@ domain vm : paging {
 }
 `);
   });
+  it('a kernel DMA domain and a guest stage 1 are not IOASes: the message names their own map call', () => {
+    check(`${X86}
+device nic { pci 0000:02:00.0  msi ir0  driver ixgbe }
+domain kdma : dma {
+    attach nic
+    map 0x1000_0000 -> 0x1_0000_0000 size 1M
+    map 0x1008_0000 -> 0x2_0000_0000 size 1M
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-overlap: the DMA API's iommu_map fails with -EEXIST
+}
+device vf { pci 0000:03:00.0  msi ir0  driver vfio-pci }
+domain s2 : paging { nest-parent  attach vf  map 0x0 -> 0x1_0000_0000 size 1G }
+domain guest : nested {
+    parent s2
+    map 0x1000 -> 0x2000 size 4K
+    map 0x1000 -> 0x3000 size 4K
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-overlap: the guest's own iommu_map of its stage 1 fails with -EEXIST
+}
+`);
+  });
   it('touching maps are silent', () => {
     check(`${X86}
 device gpu { pci 0000:01:00.0  msi ir0  driver vfio-pci }
@@ -302,6 +321,16 @@ domain vm : paging {
     map 0x7F_C000_0000 -> 0x2_0000_0000 size 1G
 }
 expect gpu 0x0 -> 0x1_0000_0000
+`);
+  });
+  it('a kernel DMA domain beyond the aperture: no IOAS is involved', () => {
+    check(`${X86}
+device nic { pci 0000:02:00.0  msi ir0  driver ixgbe }
+domain kdma : dma {
+    attach nic
+    map 0x80_0000_0000 -> 0x3_0000_0000 size 1M
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-outside-aperture: the DMA API never allocates an IOVA there
+}
 `);
   });
   it('a nest parent: the IPA beyond the stage-2 input size', () => {

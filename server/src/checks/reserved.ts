@@ -177,7 +177,12 @@ function mapOverlap(ctx: CheckContext, dom: Domain): void {
   const items = dom.maps.map((m) => ({ start: m.input.start, last: m.input.last, m }));
   const ord = new Map(items.map((it) => [it, order.get(it.m)!]));
   for (const [later, earlier] of sweepOverlaps(items, (it) => ord.get(it)!)) {
-    const err = ctx.config.backend === 'dma-api' ? 'the second map fails with -EEXIST' : ctx.config.backend === 'iommufd' ? 'IOAS_MAP fails with -EEXIST' : 'VFIO_IOMMU_MAP_DMA fails with -EEXIST';
+    const err =
+      dom.type === 'nested'
+        ? "the guest's own iommu_map of its stage 1 fails with -EEXIST"
+        : dom.type === 'dma' || dom.type === 'dma-fq'
+          ? "the DMA API's iommu_map fails with -EEXIST"
+          : ctx.config.backend === 'dma-api' ? 'the second map fails with -EEXIST' : ctx.config.backend === 'iommufd' ? 'IOAS_MAP fails with -EEXIST' : 'VFIO_IOMMU_MAP_DMA fails with -EEXIST';
     ctx.report(
       'map-overlap',
       later.m.loc,
@@ -220,7 +225,10 @@ function widths(ctx: CheckContext, dom: Domain): void {
   const space = dom.nestParent ? 'IPA' : 'IOVA';
   for (const m of dom.maps) {
     if (io.ias < 64 && m.input.last >= 1n << BigInt(io.ias)) {
-      const err = ctx.config.backend === 'iommufd' ? 'iommufd reserves everything outside it, IOAS_MAP fails with -EINVAL' : ctx.config.backend === 'vfio-type1' ? 'VFIO_IOMMU_MAP_DMA fails with -EINVAL' : 'io-pgtable refuses it with -ERANGE';
+      const err =
+        dom.type === 'dma' || dom.type === 'dma-fq'
+          ? 'the DMA API never allocates an IOVA there, and iommu_map refuses it (io-pgtable: -ERANGE)'
+          : ctx.config.backend === 'iommufd' ? 'iommufd reserves everything outside it, IOAS_MAP fails with -EINVAL' : ctx.config.backend === 'vfio-type1' ? 'VFIO_IOMMU_MAP_DMA fails with -EINVAL' : 'io-pgtable refuses it with -ERANGE';
       ctx.report(
         'map-outside-aperture',
         m.loc,
