@@ -59,6 +59,14 @@ domain s2 : paging { nest-parent }
     expect(complete(base + 'domain n : nested { parent $0 }')).toContain('s2');
     expect(complete(base.replace('device nic { }', 'device nic { iommu sm$0 }'))).toEqual(['smmu0']);
   });
+  it('inside expect: access and pasid after the device, then -> or fault after the address, never statement keywords', () => {
+    expect(complete(base + 'expect nic $0').sort()).toEqual(['pasid', 'read', 'write']);
+    expect(complete(base + 'expect nic pasid 1 $0').sort()).toEqual(['read', 'write']);
+    expect(complete(base + 'expect nic write $0')).toEqual([]);
+    expect(complete(base + 'expect nic write 0x1000 $0')).toEqual(['->', 'fault']);
+    expect(complete(base + 'expect nic 0x1000 -> $0')).toEqual(['its0', 'fault']);
+    expect(complete(base + 'expect nic 0x1000 fault\n$0')).toContain('device');
+  });
   it('offers property values', () => {
     expect(complete('iommu a { model $0 }')).toContain('smmuv3');
     expect(complete('irqchip a { model $0 }')).toContain('gicv3-its');

@@ -77,6 +77,17 @@ export function completion(text: string, offset: number, config: Configuration |
     if ((p === 'sw-msi' || p === 'msi-window') && (ctx === 'iommu' || ctx === 'device')) return values(['none'], 'no window');
     if (p === '->' && ctx === 'domain' && stmtKeyword(code) === 'map') return names(['irqchip']);
     if (p === '->' && ctx === 'top' && stmtKeyword(code) === 'expect') return [...names(['irqchip']), ...values(['fault'])];
+    // expect DEVICE [pasid N] [read|write] ADDR (-> TARGET | fault)
+    if (ctx === 'top' && stmtKeyword(code) === 'expect') {
+      const rest = code.slice(lastIndexOf(code, 'expect') + 1);
+      const words = rest.map((t) => t.image);
+      const access = values(['read', 'write'], 'access (optional)');
+      if (words.length === 1) return [...access, item('pasid', 'keyword')];
+      if (words.length === 2 && words[1] === 'pasid') return [];
+      if (words.length === 3 && words[1] === 'pasid') return access;
+      if (p === 'read' || p === 'write') return [];
+      if (prev!.kind === 'number' && !words.includes('->') && !words.includes('fault')) return [item('->', 'keyword'), ...values(['fault'], 'does not translate')];
+    }
     // `reserved RANGE` complete: region types
     const k = lastIndexOf(code, 'reserved');
     if ((ctx === 'iommu' || ctx === 'device') && k >= 0 && code.length - k === 4 && (code[k + 2]!.image === 'size' || code[k + 2]!.image === '..'))
