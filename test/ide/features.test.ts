@@ -67,6 +67,11 @@ domain s2 : paging { nest-parent }
     expect(complete(base + 'expect nic 0x1000 -> $0')).toEqual(['its0', 'fault']);
     expect(complete(base + 'expect nic 0x1000 fault\n$0')).toContain('device');
   });
+  it('names the kind with the right article when a rename collides', () => {
+    const { a, file, offset } = withCursor('iommu smmu0 { model smmuv3 }\nirqchip its0 { model gicv3-its base 0x1000 }\ndevice n$0ic { }\n');
+    const r = rename(a.config, file, offset, 'its0');
+    expect('error' in r && r.error).toMatch(/already declared \(an irqchip in /);
+  });
   it('offers property values', () => {
     expect(complete('iommu a { model $0 }')).toContain('smmuv3');
     expect(complete('irqchip a { model $0 }')).toContain('gicv3-its');

@@ -35,6 +35,6 @@ export function rename(config: Configuration, file: SourceFile, offset: number, 
   if (!IDENT.test(newName)) return { error: `'${newName}' is not a valid name: letters, digits, '_', '.', '-', not starting with a digit, '.' or '-'` };
   if (newName === sym.name) return { edits: [] };
   const clash = config.symbols.get(newName);
-  if (clash) return { error: `'${newName}' is already declared (a ${clash.kind} in ${clash.nameLoc.file.path})` };
+  if (clash) return { error: `'${newName}' is already declared (${/^[aeiou]/.test(clash.kind) ? 'an' : 'a'} ${clash.kind} in ${clash.nameLoc.file.path})` };
   return { edits: usesOf(config, sym).map((r) => ({ path: r.loc.file.path, span: r.loc.span, newText: newName })) };
 }
