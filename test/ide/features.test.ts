@@ -67,6 +67,10 @@ domain s2 : paging { nest-parent }
     expect(complete(base + 'expect nic 0x1000 -> $0')).toEqual(['its0', 'fault']);
     expect(complete(base + 'expect nic 0x1000 fault\n$0')).toContain('device');
   });
+  it('offers only paging domains after parent, nest parents first', () => {
+    const fx = base + 'domain plain : paging { }\ndomain kernel : dma { }\ndomain n : nested { parent $0 }';
+    expect(complete(fx)).toEqual(['s2', 'plain']);
+  });
   it('names the kind with the right article when a rename collides', () => {
     const { a, file, offset } = withCursor('iommu smmu0 { model smmuv3 }\nirqchip its0 { model gicv3-its base 0x1000 }\ndevice n$0ic { }\n');
     const r = rename(a.config, file, offset, 'its0');

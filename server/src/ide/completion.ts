@@ -68,7 +68,11 @@ export function completion(text: string, offset: number, config: Configuration |
     if (p === 'model' && (ctx === 'iommu' || ctx === 'irqchip')) return values(ctx === 'iommu' ? IOMMU_MODELS : IRQCHIP_MODELS, `${ctx} model`);
     if (p === 'attach' && ctx === 'domain') return names(['device', 'group']);
     if (p === 'msi' && ctx === 'device') return names(['irqchip']);
-    if (p === 'parent' && ctx === 'domain') return names(['domain']);
+    if (p === 'parent' && ctx === 'domain') {
+      // a stage 2 is a paging domain: nest parents first, then other paging domains
+      const doms = config ? config.domains.filter((d) => d.type === 'paging') : [];
+      return [...doms.filter((d) => d.nestParent), ...doms.filter((d) => !d.nestParent)].map((d) => item(d.name, 'domain', d.nestParent ? 'nest-parent' : 'paging'));
+    }
     if (p === 'iommu' && (ctx === 'device' || ctx === 'domain')) return names(['iommu']);
     if (p === 'driver' && ctx === 'device') return values([...NEUTRAL_DRIVERS, 'nvme', 'snd_hda_intel'], 'driver');
     if (p === 'stage1' && ctx === 'domain') return values(STAGE1_MODES, 'stage 1');
