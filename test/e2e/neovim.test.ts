@@ -54,9 +54,11 @@ describe('Neovim (headless, stdio)', () => {
     expect(d!.severity).toBeLessThanOrEqual(2); // error or warning
   });
 
-  it('hovers a device with its domain', () => {
+  it('hovers a device: its domain, programmed MSI address and the chain to the doorbell', () => {
     expect(run.hover, `nvim output:\n${run.stdout}`).toBeTruthy();
     expect(run.hover).toContain('nic');
     expect(run.hover).toContain('vm');
+    expect(run.hover).toContain('programmed address: 0x8000040');
+    expect(run.hover).toContain('= PA 0x8090040: doorbell of its0');
   });
 });

@@ -231,6 +231,9 @@ describe('VS Code extension in code-server', () => {
       const hoverText = await hover.innerText();
       expect(hoverText).toContain('nic');
       expect(hoverText).toMatch(/domain/i);
+      // the resolved chain: SW_MSI slot 0 in 'vm', ending on the ITS doorbell
+      expect(hoverText).toContain('programmed address: 0x8000040');
+      expect(hoverText).toContain('= PA 0x8090040: doorbell of its0');
       mark('hover');
 
       step = 'screenshot with the squiggle and the hover';
