@@ -95,8 +95,3 @@ export function check(files: string | Record<string, string>, rules?: RuleSettin
   }
   return a;
 }
-
-/** Assert that a configuration produces no diagnostics at all. */
-export function checkClean(files: string | Record<string, string>): Analysis {
-  return check(files);
-}

@@ -96,8 +96,9 @@ function range(ctx: Ctx, file: SourceFile, r: ast.AddrRange | undefined): Interv
     }
     const last = start + size - 1n;
     if (last > U64_MAX) {
+      // from the start to the size (which may be written after a map's target)
       const span = { start: r.span.start, end: Math.max(r.span.end, r.size.span.end) };
-      report(ctx, 'bad-number', { file, span: r.span.end >= r.size.span.end ? r.span : span }, `range ${hex(start)} size ${formatSize(size)} wraps past 0xffff_ffff_ffff_ffff`);
+      report(ctx, 'bad-number', { file, span }, `range ${hex(start)} size ${formatSize(size)} wraps past 0xffff_ffff_ffff_ffff`);
       markBroken(ctx);
       return null;
     }
@@ -499,7 +500,6 @@ function fillIommu(ctx: Ctx, file: SourceFile, io: Iommu): void {
   const hw = defaultMsiWindow(model);
   io.msiWindow = hw ? region(hw.start, hw.last, 'msi', io.nameLoc, true, io) : null;
   io.reserved = model === 'amd-vi' ? [region(0xfd00000000n, 0xffffffffffn, 'reserved', io.nameLoc, true, io)] : [];
-  let declaredReserved = false;
   for (const p of props) {
     const loc = { file, span: p.span };
     switch (p.kind) {
@@ -545,10 +545,7 @@ function fillIommu(ctx: Ctx, file: SourceFile, io: Iommu): void {
       case 'reserved': {
         const r = range(ctx, file, p.range);
         const t = oneOf(ctx, file, p.type, REGION_TYPES, 'reserved region type');
-        if (!declaredReserved) {
-          // Declared regions add to the model's defaults (e.g. the AMD HT hole stays).
-          declaredReserved = true;
-        }
+        // declared regions add to the model's defaults (the AMD HT hole stays)
         if (r && t) io.reserved.push(region(r.start, r.last, t, loc, false, io));
         break;
       }
@@ -844,9 +841,4 @@ function deriveDomainIommu(dom: Domain, domains: Domain[], sole: Iommu | null): 
     }
   }
   dom.iommu = io ?? sole;
-}
-
-/** The doorbell page of an irqchip for a given CPU page size. */
-export function doorbellPage(chip: Irqchip, pageSize: bigint): bigint | null {
-  return chip.doorbell === null ? null : alignDown(chip.doorbell, pageSize);
 }

@@ -4,7 +4,7 @@
 // `resolve()`, the one function that hover, `expect` and the doorbell checks share.
 
 import { IntervalIndex, U64_MAX, alignDown, containsPoint, formatSize, hex, type Interval } from './intervals';
-import type { Configuration, Device, Domain, Group, Irqchip, Loc, Mapping, Perm, Region } from './types';
+import type { Configuration, Device, Domain, Group, Irqchip, Mapping, Perm, Region } from './types';
 
 export type Access = 'read' | 'write';
 
@@ -514,8 +514,4 @@ export function formatResolution(r: Resolution): string[] {
     lines.push(`  = PA ${hex(r.end.pa)}: ${what}`);
   } else lines.push(`  ✗ ${r.end.reason}`);
   return lines;
-}
-
-export function locOfDomain(dom: Domain): Loc {
-  return dom.nameLoc;
 }
