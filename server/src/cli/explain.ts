@@ -2,6 +2,7 @@
 
 import { CHECK_BY_CODE, CHECKS, type Family } from '../checks/registry';
 import { UsageError } from './io';
+import { editDistance } from '../spelling';
 
 const FAMILY_TITLE: Record<Family, string> = {
   'syntax-and-names': 'Syntax and names',
@@ -26,20 +27,6 @@ export function wrap(text: string, width = 96, indent = ''): string {
   return lines.join('\n');
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 export function explainList(): string {
   const width = Math.max(...CHECKS.map((c) => c.code.length));
   const out: string[] = [];
@@ -59,7 +46,7 @@ export function explainList(): string {
 export function explainCode(code: string): string {
   const c = CHECK_BY_CODE.get(code);
   if (!c) {
-    const near = CHECKS.map((k) => k.code).filter((k) => distance(k, code) <= 3 || k.includes(code));
+    const near = CHECKS.map((k) => k.code).filter((k) => editDistance(k, code) <= 3 || k.includes(code));
     const hint = near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : '';
     throw new UsageError(`unknown check code '${code}'${hint} (run 'iommu-check explain' for the list)`);
   }

@@ -6,6 +6,7 @@ import { alignDown, alignUp, hexGrouped, formatSize, U64_MAX, type Interval } fr
 import type { Translation } from '../model/translation';
 import type { Configuration, Diagnostic, Domain, Mapping, SourceFile } from '../model/types';
 import { indentAt, innerStatements, statementAt, type AnalysisOf, type TextEdit } from './common';
+import { editDistance } from '../spelling';
 
 export interface CodeAction {
   title: string;
@@ -79,20 +80,6 @@ function quickFixes(config: Configuration, tx: Translation, d: Diagnostic): Code
     default:
       return [];
   }
-}
-
-export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }
 
 function didYouMean(config: Configuration, d: Diagnostic): CodeAction[] {
