@@ -21,6 +21,7 @@
 
 import type * as ast from '../../../grammar/src/ast';
 import type { AttachEntry, Configuration, Device, Domain, DomainType, Group, Loc, Related } from '../model/types';
+import { formatInterval } from '../model/intervals';
 import type { Translation } from '../model/translation';
 import { registerCheck, type CheckContext } from './registry';
 
@@ -130,7 +131,7 @@ function ownership(ctx: CheckContext): void {
       for (const m of g.members) {
         if (m.broken) continue;
         const r = tx.regionsOf(m).find((x) => x.type === 'direct');
-        if (r) direct.push({ dev: m, loc: r.loc, text: `${'0x' + r.start.toString(16)}..${'0x' + r.last.toString(16)}` });
+        if (r) direct.push({ dev: m, loc: r.loc, text: formatInterval(r) });
       }
       if (direct.length > 0) {
         const list = direct.map((x) => `'${x.dev.name}' (${x.text})`).join(', ');

@@ -1,7 +1,7 @@
 // Inlay hints: the final PA of each map of a nested domain (through stage 2), and the address
 // each device's MSIs are programmed with.
 
-import { hexGrouped } from '../model/intervals';
+import { hex, hexGrouped } from '../model/intervals';
 import type { Translation } from '../model/translation';
 import type { Configuration, SourceFile } from '../model/types';
 import { throughStage2 } from './hover';
@@ -49,8 +49,4 @@ export function inlayHints(config: Configuration, tx: Translation, file: SourceF
     out.push({ offset: d.msi.prop.span.end, label, tooltip: p.how });
   }
   return out.sort((a, b) => a.offset - b.offset);
-}
-
-function hex(v: bigint): string {
-  return '0x' + v.toString(16);
 }
