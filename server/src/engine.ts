@@ -14,9 +14,10 @@ export type RuleSettings = Record<string, RuleSetting>;
 
 export interface AnalyzeOptions {
   host?: FileHost;
-  workspaceRoot?: string | null;
+  workspaceRoot?: string | null | ((file: string) => string | null);
   cache?: ParseCache;
-  rules?: RuleSettings;
+  /** The settings for all files, or for each file (a diagnostic takes those of the file it is in). */
+  rules?: RuleSettings | ((filePath: string) => RuleSettings);
 }
 
 export interface Analysis {
@@ -65,10 +66,17 @@ export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis |
   return { config, tx, diagnostics, internalErrors };
 }
 
-export function applyRules(diags: Diagnostic[], rules: RuleSettings): Diagnostic[] {
+export function applyRules(diags: Diagnostic[], rules: RuleSettings | ((filePath: string) => RuleSettings)): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const byFile = new Map<string, RuleSettings>();
+  const settingsOf = (p: string): RuleSettings => {
+    if (typeof rules !== 'function') return rules;
+    let s = byFile.get(p);
+    if (!s) byFile.set(p, (s = rules(p)));
+    return s;
+  };
   for (const d of diags) {
-    const r = rules[d.code];
+    const r = settingsOf(d.loc.file.path)[d.code];
     if (r === 'off') continue;
     out.push(r ? { ...d, severity: r } : d);
   }

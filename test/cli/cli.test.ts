@@ -137,17 +137,68 @@ describe('files, roots and includes', () => {
     expect(report.summary).toEqual({ files: 3, errors: 1, warnings: 1, information: 1 });
   });
 
-  it('confines includes to the working directory for files inside it', () => {
+  it('confines includes to the nearest folder with .iommu-check.json, else the repository, whatever the working directory', () => {
     const outside = tmpTree({ 'lib.iommu': 'iommu smmu0 { model smmuv3 }\n' });
-    const dir = tmpTree({});
-    const rel = path.relative(dir, path.join(outside, 'lib.iommu'));
-    fs.writeFileSync(path.join(dir, 'main.iommu'), `include "${rel}"\n`);
-    const r = run(['--format', 'json', 'main.iommu'], { cwd: dir });
-    expect(JSON.parse(r.out).files[0].diagnostics.map((d: { code: string }) => d.code)).toEqual(['include-error']);
-    // Checked from a folder that contains both, the include is fine.
-    const parent = path.dirname(dir);
-    const fromParent = run(['--format', 'json', path.join(path.basename(dir), 'main.iommu')], { cwd: parent });
-    expect(JSON.parse(fromParent.out).summary.errors).toBe(0);
+    const dir = tmpTree({ 'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/conf/.iommu-check.json': '{}', 'free/x.iommu': '' });
+    const rel = (from: string) => path.relative(from, path.join(outside, 'lib.iommu'));
+    fs.writeFileSync(path.join(dir, 'repo/main.iommu'), `include "${rel(path.join(dir, 'repo'))}"\ninclude "conf/sub.iommu"\n`);
+    fs.writeFileSync(path.join(dir, 'repo/conf/sub.iommu'), `include "../shared.iommu"\n`);
+    fs.writeFileSync(path.join(dir, 'repo/shared.iommu'), '');
+    fs.writeFileSync(path.join(dir, 'free/main.iommu'), `include "${rel(path.join(dir, 'free'))}"\n`);
+    const codes = (cwd: string, arg: string) =>
+      JSON.parse(run(['--format', 'json', arg], { cwd }).out).files.map((f: { path: string; diagnostics: { code: string; message: string }[] }) => [
+        path.basename(f.path),
+        f.diagnostics.map((d) => `${d.code}: ${d.message.replace(dir, '<dir>')}`),
+      ]);
+    const expected = [
+      // the repository (.git) confines main.iommu, the nearer config folder confines sub.iommu
+      ['main.iommu', [`include-error: include '${rel(path.join(dir, 'repo'))}' leaves the workspace folder <dir>/repo`]],
+      ['sub.iommu', ["include-error: include '../shared.iommu' leaves the workspace folder <dir>/repo/conf"]],
+    ];
+    expect(codes(path.join(dir, 'repo'), 'main.iommu')).toEqual(expected);
+    expect(codes('/', path.join(dir, 'repo/main.iommu'))).toEqual(expected);
+    expect(codes(path.join(dir, 'repo/conf'), '../main.iommu')).toEqual(expected);
+    // Neither a config file nor a repository above: includes are not confined, from anywhere.
+    for (const cwd of [path.join(dir, 'free'), '/']) {
+      expect(codes(cwd, path.join(dir, 'free/main.iommu'))).toEqual([
+        ['main.iommu', []],
+        ['lib.iommu', ["unused-object: iommu 'smmu0' is declared but no device or domain uses it"]],
+      ]);
+    }
+  });
+
+  it('checks files that include each other as one configuration, the cycle reported once, given in any order', () => {
+    const dir = tmpTree({
+      'a.iommu': 'include "b.iommu"\niommu smmu0 { model smmuv3 }\n',
+      'b.iommu': 'include "a.iommu"\nirqchip x { model gicv3-its base 0x2000_0000 }\n',
+    });
+    const shape = (args: string[]) => {
+      const r = JSON.parse(run(['--format', 'json', ...args], { cwd: dir }).out);
+      return r.files
+        .map((f: { path: string; diagnostics: { code: string; message: string; range: unknown }[] }) => [f.path, f.diagnostics.map((d) => [d.code, d.message, d.range])])
+        .sort();
+    };
+    const all = shape(['.']);
+    expect(all).toEqual([
+      ['a.iommu', []],
+      ['b.iommu', [['include-error', 'include cycle: a.iommu → b.iommu → a.iommu', { start: { line: 0, character: 8 }, end: { line: 0, character: 17 } }]]],
+    ]);
+    expect(shape(['b.iommu', 'a.iommu'])).toEqual(all);
+    expect(shape(['b.iommu'])).toEqual(all);
+  });
+
+  it('applies the settings of the file a diagnostic is in, also for a file included from another folder', () => {
+    const dir = tmpTree({
+      '.iommu-check.json': JSON.stringify({ rules: { 'unused-object': 'warning' } }),
+      'main.iommu': 'include "lib/devices.iommu"\nirqchip a { model gicv3-its base 0x1000_0000 }\n',
+      'lib/.iommu-check.json': JSON.stringify({ rules: { 'unused-object': 'off' } }),
+      'lib/devices.iommu': 'irqchip b { model gicv3-its base 0x2000_0000 }\n',
+    });
+    const r = JSON.parse(run(['--format', 'json', 'main.iommu'], { cwd: dir }).out);
+    expect(r.files.map((f: { path: string; diagnostics: { code: string; severity: string }[] }) => [f.path, f.diagnostics.map((d) => `${d.code}:${d.severity}`)])).toEqual([
+      ['main.iommu', ['unused-object:warning']],
+      ['lib/devices.iommu', []],
+    ]);
   });
 
   it('refuses a folder without .iommu files', () => {

@@ -1,12 +1,12 @@
-// Checking a set of paths: find the files, work out the configuration roots, analyse each root
-// once, and gather every diagnostic under the file it is in.
+// Checking a set of paths on the command line: name the files, hand them to one Project (which
+// works out the configurations, their settings and workspace roots, as the editor does), and
+// gather every diagnostic under the file it is in.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, applyRules, diskHost } from '../engine';
+import type { RuleSettings } from '../engine';
 import type { Diagnostic } from '../model/types';
-import { loadSources, ParseCache } from '../model/workspace';
-import type { RuleResolver } from './config';
+import { findIommuFiles, parseRuleConfig, Project, ProjectHost } from '../project/index';
 import { displayPath, fsReason, UsageError } from './io';
 
 export interface CheckedFile {
@@ -32,37 +32,17 @@ interface Input {
   shown: string;
 }
 
-const SKIP_DIRS = new Set(['node_modules']);
-
-/** Every `*.iommu` below `dir`, sorted by name at each level; dot-folders and node_modules skipped. */
-function walk(dir: string, out: string[]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new UsageError(`cannot read directory ${dir}: ${fsReason(e)}`);
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
-      walk(full, out);
-    } else if (e.name.endsWith('.iommu')) {
-      if (e.isFile()) out.push(full);
-      else if (e.isSymbolicLink()) {
-        try {
-          if (fs.statSync(full).isFile()) out.push(full);
-        } catch {
-          // a dangling link is not a configuration
-        }
-      }
-    }
-  }
+export interface CheckOptions {
+  /** `--rule` settings, over the config files. */
+  rules?: RuleSettings;
+  /** `--config FILE` (absolute), instead of the nearest `.iommu-check.json`. */
+  configFile?: string | null;
+  /** Text for paths that is not on the disk (standard input under its `--stdin-filename`). */
+  texts?: ReadonlyMap<string, string>;
 }
 
 /** The files named by the arguments, in order, each once. */
-export function collectInputs(args: readonly string[], cwd: string): Input[] {
+export function collectInputs(args: readonly string[], cwd: string, texts: ReadonlyMap<string, string> = new Map()): Input[] {
   const out: Input[] = [];
   const seen = new Set<string>();
   const add = (abs: string, shown: string) => {
@@ -72,6 +52,10 @@ export function collectInputs(args: readonly string[], cwd: string): Input[] {
   };
   for (const arg of args) {
     const abs = path.resolve(cwd, arg);
+    if (texts.has(abs)) {
+      add(abs, arg);
+      continue;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
@@ -79,8 +63,9 @@ export function collectInputs(args: readonly string[], cwd: string): Input[] {
       throw new UsageError(`cannot read ${arg}: ${fsReason(e)}`);
     }
     if (st.isDirectory()) {
-      const found: string[] = [];
-      walk(abs, found);
+      const found = findIommuFiles(abs, (dir, e) => {
+        throw new UsageError(`cannot read directory ${dir}: ${fsReason(e)}`);
+      });
       if (found.length === 0) throw new UsageError(`no .iommu files found in ${arg}`);
       for (const f of found) add(f, displayPath(cwd, f));
     } else {
@@ -95,61 +80,58 @@ export function collectInputs(args: readonly string[], cwd: string): Input[] {
   return out;
 }
 
-/** Includes are confined to the working directory for files inside it; elsewhere, not at all. */
-export function workspaceRootFor(abs: string, cwd: string): string | null {
-  const rel = path.relative(cwd, abs);
-  return !rel.startsWith('..') && !path.isAbsolute(rel) ? cwd : null;
+/** Read `--config FILE` through the one config parser; a problem is a one-line usage error. */
+function explicitSettings(host: ProjectHost, file: string, shown: string): RuleSettings {
+  const text = host.read(file);
+  if (text === undefined) {
+    let why = 'cannot be read';
+    try {
+      fs.readFileSync(file);
+    } catch (e) {
+      why = fsReason(e);
+    }
+    throw new UsageError(`cannot read config ${shown}: ${why}`);
+  }
+  const parsed = parseRuleConfig(text);
+  if ('problem' in parsed) throw new UsageError(`${shown}: ${parsed.problem.message}`);
+  return parsed.rules;
 }
 
-export function check(args: readonly string[], cwd: string, rules: RuleResolver): CheckResult {
-  const inputs = collectInputs(args, cwd);
-  const cache = new ParseCache();
+export function check(args: readonly string[], cwd: string, options: CheckOptions = {}): CheckResult {
+  const host = new ProjectHost();
+  for (const [p, text] of options.texts ?? []) host.setText(p, text);
+  const inputs = collectInputs(args, cwd, options.texts);
   const shown = new Map<string, string>(inputs.map((i) => [i.abs, i.shown]));
   const show = (abs: string) => shown.get(abs) ?? displayPath(cwd, abs);
-
-  // Which files each input reaches through its includes.
-  const reach = new Map<string, Set<string>>();
-  for (const input of inputs) {
-    const sources = loadSources(input.abs, { host: diskHost, workspaceRoot: workspaceRootFor(input.abs, cwd), cache });
-    if (!sources) throw new UsageError(`cannot read ${input.shown}`);
-    reach.set(input.abs, new Set(sources.files.map((f) => f.path)));
+  const explicitRules = options.configFile ? explicitSettings(host, options.configFile, show(options.configFile)) : null;
+  const project = new Project({ host, explicitRules, overrides: options.rules ?? {} });
+  for (const i of inputs) {
+    if (host.read(i.abs) === undefined) throw new UsageError(`cannot read ${i.shown}`);
+    project.addFile(i.abs);
   }
-  // A root is an input no other input includes (files including each other are both roots).
-  const roots = inputs.filter(
-    (f) => !inputs.some((g) => g.abs !== f.abs && reach.get(g.abs)!.has(f.abs) && !reach.get(f.abs)!.has(g.abs)),
-  );
+  const analyses = project.analyzeAll();
+  const bad = project.settingsProblems()[0];
+  if (bad) throw new UsageError(`${show(bad.path)}: ${bad.problem.message}`);
+  const report = project.report(analyses);
 
-  const files = new Map<string, CheckedFile>();
-  for (const i of inputs) files.set(i.abs, { abs: i.abs, path: i.shown, diagnostics: [] });
-  const seen = new Set<string>();
-  const internalErrors: string[] = [];
-  for (const root of roots) {
-    const analysis = analyze(root.abs, { host: diskHost, workspaceRoot: workspaceRootFor(root.abs, cwd), cache });
-    if (!analysis) throw new UsageError(`cannot read ${root.shown}`);
-    for (const e of analysis.internalErrors) if (!internalErrors.includes(e)) internalErrors.push(e);
-    for (const f of analysis.config.files) {
-      if (!files.has(f.path)) files.set(f.path, { abs: f.path, path: show(f.path), diagnostics: [] });
-    }
-    for (const d of analysis.diagnostics) {
-      const key = `${d.loc.file.path}\0${d.loc.span.start}\0${d.loc.span.end}\0${d.code}\0${d.severity}\0${d.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      files.get(d.loc.file.path)!.diagnostics.push(d);
-    }
-  }
+  const files: CheckedFile[] = [];
+  const listed = new Set<string>();
+  const list = (abs: string) => {
+    if (listed.has(abs)) return;
+    listed.add(abs);
+    files.push({ abs, path: show(abs), diagnostics: report.files.get(abs) ?? [] });
+  };
+  for (const i of inputs) list(i.abs);
+  for (const abs of report.files.keys()) list(abs);
 
   let errors = 0;
   let warnings = 0;
   let information = 0;
-  const list = [...files.values()];
-  for (const f of list) {
-    f.diagnostics = applyRules(f.diagnostics, rules.rulesFor(f.abs));
-    f.diagnostics.sort((a, b) => a.loc.span.start - b.loc.span.start || a.loc.span.end - b.loc.span.end || a.code.localeCompare(b.code));
+  for (const f of files)
     for (const d of f.diagnostics) {
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
       else information++;
     }
-  }
-  return { files: list, show, internalErrors, errors, warnings, information };
+  return { files, show, internalErrors: report.internalErrors, errors, warnings, information };
 }

@@ -6,11 +6,11 @@ import * as path from 'node:path';
 import pkg from '../../../package.json';
 import type { RuleSettings } from '../engine';
 import { check } from './check';
-import { parseRuleOption, RuleResolver } from './config';
+import { parseRuleOption } from './config';
 import { explainCode, explainList } from './explain';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, type Format } from './formats';
 import { importSysfs } from './import-sysfs';
-import { displayPath, fsReason, UsageError, type CliIo } from './io';
+import { fsReason, UsageError, type CliIo } from './io';
 import { runTranslate, TRANSLATE_HELP } from './translate';
 
 declare const IOMMU_CHECK_VERSION: string | undefined;
@@ -46,8 +46,10 @@ Files and includes:
   Directories are searched recursively for *.iommu (node_modules and folders starting with '.' are
   skipped), in sorted order. A file included by another checked file is checked as part of its
   includer's configuration, and its diagnostics are reported under its own path; every checked
-  file is listed, even without diagnostics. Includes may not leave the current directory when the
-  including configuration lies inside it; configurations outside it are not confined.
+  file is listed, even without diagnostics. Files that include each other are one configuration.
+  Includes may not leave the workspace root of the including file: the nearest folder upward
+  holding a .iommu-check.json, else the repository's top folder (holding .git), else they are not
+  confined. Results do not depend on the current directory.
 
 Exit status:
   0  no errors, and no more warnings than --max-warnings
@@ -162,8 +164,7 @@ function runCheck(argv: readonly string[], io: CliIo): number {
     return 0;
   }
   if (o.paths.length === 0) throw new UsageError('no files to check (usage: iommu-check [options] PATH...; see --help)');
-  const resolver = new RuleResolver(o.rules, o.config ? path.resolve(io.cwd, o.config) : null, (abs) => displayPath(io.cwd, abs));
-  const result = check(o.paths, io.cwd, resolver);
+  const result = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null });
   const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colour = o.color && !noColorEnv && o.output === null && io.isTTY;
   let text: string;

@@ -37,14 +37,40 @@ export interface LoadedSources {
 
 export interface LoadOptions {
   host: FileHost;
-  /** Includes may not leave this folder (when set). */
-  workspaceRoot?: string | null;
+  /**
+   * Includes may not leave this folder (when set); a function gives the folder for each including
+   * file.
+   */
+  workspaceRoot?: string | null | ((file: string) => string | null);
   cache?: ParseCache;
 }
 
 function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Where an include string of `fromFile` points: the absolute target, or why it is refused (an
+ * empty path, a path leaving the workspace root). The loader and the configuration-root graph
+ * both resolve includes here, so they agree on which file includes which.
+ */
+export function includeTarget(fromFile: string, rel: string, workspaceRoot: string | null): { target: string } | { error: string } {
+  if (rel.trim() === '') return { error: 'include path is empty' };
+  const target = path.resolve(path.dirname(fromFile), rel);
+  if (workspaceRoot && !inside(path.resolve(workspaceRoot), target)) return { error: `include '${rel}' leaves the workspace folder ${path.resolve(workspaceRoot)}` };
+  return { target };
+}
+
+/** The files a parsed file includes (those the loader would follow), in statement order. */
+export function includedPaths(file: SourceFile, workspaceRoot: string | null): string[] {
+  const out: string[] = [];
+  for (const st of file.ast.statements) {
+    if (st.kind !== 'include' || !st.path) continue;
+    const t = includeTarget(file.path, st.path.value, workspaceRoot);
+    if ('target' in t) out.push(t.target);
+  }
+  return out;
 }
 
 /**
@@ -61,7 +87,8 @@ export function loadSources(rootPath: string, opts: LoadOptions): LoadedSources 
   const loaded = new Map<string, SourceFile>();
   const includes = new Map<string, string[]>();
   const diagnostics: Diagnostic[] = [];
-  const wsRoot = opts.workspaceRoot ? path.resolve(opts.workspaceRoot) : null;
+  const ws = opts.workspaceRoot;
+  const wsRootOf = (file: string): string | null => (typeof ws === 'function' ? ws(file) : ws ? path.resolve(ws) : null);
 
   const visit = (file: SourceFile, stack: string[]): void => {
     files.push(file);
@@ -74,15 +101,12 @@ export function loadSources(rootPath: string, opts: LoadOptions): LoadedSources 
       const error = (message: string) =>
         diagnostics.push({ code: 'include-error', severity: 'error', loc, message, related: [] });
       const rel = st.path.value;
-      if (rel.trim() === '') {
-        error('include path is empty');
+      const resolved = includeTarget(file.path, rel, wsRootOf(file.path));
+      if ('error' in resolved) {
+        error(resolved.error);
         continue;
       }
-      const target = path.resolve(path.dirname(file.path), rel);
-      if (wsRoot && !inside(wsRoot, target)) {
-        error(`include '${rel}' leaves the workspace folder ${wsRoot}`);
-        continue;
-      }
+      const target = resolved.target;
       if (stack.includes(target)) {
         const cycle = [...stack.slice(stack.indexOf(target)), target].map((p) => path.basename(p)).join(' → ');
         error(`include cycle: ${cycle}`);

@@ -1,0 +1,8 @@
+// The project model shared by the command line and the language server.
+export { configurationRoots, type IncludeGraph } from './configurations';
+export { compareInFile, rangeOf, toPlain, type PlainDiagnostic, type PlainRange, type PlainRelated } from './diagnostics';
+export { findIommuFiles, isIommuFile } from './discovery';
+export { ProjectHost } from './host';
+export { Project, type ConfigurationAnalysis, type ProjectOptions, type ProjectReport } from './project';
+export { cleanRules, CONFIG_FILE_NAME, isRuleSetting, parseRuleConfig, RULE_SETTINGS, RuleSettingsResolver, type ConfigProblem } from './settings';
+export { WorkspaceRoots } from './workspaceRoot';
