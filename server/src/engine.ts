@@ -47,17 +47,23 @@ export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis |
   const tx = new Translation(config);
   const found: Diagnostic[] = [...config.diagnostics];
   const internalErrors: string[] = [];
-  const ctx: CheckContext = {
-    config,
-    tx,
-    report: (code, loc, message, related = []) => found.push(makeDiagnostic(code, loc, message, related)),
-  };
   for (const check of IMPLEMENTATIONS) {
+    // a check reports its own code only (one file per code)
+    let foreign = false;
+    const ctx: CheckContext = {
+      config,
+      tx,
+      report: (code, loc, message, related = []) => {
+        if (code === check.code) found.push(makeDiagnostic(code, loc, message, related));
+        else foreign = true;
+      },
+    };
     try {
       check.run(ctx);
     } catch (e) {
-      internalErrors.push(`check ${check.codes.join('/')} failed: ${e instanceof Error ? e.message : String(e)}`);
+      internalErrors.push(`check ${check.code} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (foreign) internalErrors.push(`check ${check.code} reported another check's code`);
   }
   let diagnostics = applySuppressions(config.files, dedupe(found));
   diagnostics = applyRules(diagnostics, opts.rules ?? {});

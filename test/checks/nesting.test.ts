@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { check } from '../helpers/check';
-import { uncovered } from '../../server/src/checks/nesting';
+import { uncovered } from '../../server/src/checks/nesting/common';
 
 const ARM = `backend iommufd
 iommu smmu0 { model smmuv3 }

@@ -1,10 +1,10 @@
-// `expect` assertions (language.md §10): resolve the address through the translation model and
-// compare the end of the chain with the assertion.
+// expect-failed: `expect` assertions (language.md §10): resolve the address through the
+// translation model and compare the end of the chain with the assertion.
 
-import { hex } from '../model/intervals';
-import { describeMapping, formatResolution, type Resolution } from '../model/translation';
-import type { Expectation, Related } from '../model/types';
-import { registerCheck } from './registry';
+import { hex } from '../../model/intervals';
+import { describeMapping, formatResolution, type Resolution } from '../../model/translation';
+import type { Expectation, Related } from '../../model/types';
+import type { AnalysisCheck } from '../check';
 
 /** Does the resolution satisfy the expectation? */
 export function expectationHolds(e: Expectation, r: Resolution, pageSize: bigint): boolean {
@@ -42,8 +42,13 @@ function describeExpected(e: Expectation, pageSize: bigint): string {
   }
 }
 
-registerCheck({
-  codes: ['expect-failed'],
+const check: AnalysisCheck = {
+  code: 'expect-failed',
+  severity: 'error',
+  family: 'hygiene',
+  title: 'An expect assertion does not hold.',
+  explain:
+    'The configuration does not translate the address as asserted; the message shows the actual chain, hop by hop.',
   run(ctx) {
     const { tx, config } = ctx;
     for (const e of config.expectations) {
@@ -59,4 +64,6 @@ registerCheck({
       ctx.report('expect-failed', e.loc, `${describeExpected(e, config.pageSize)}, but the actual chain is:\n${actual.join('\n')}`, related);
     }
   },
-});
+};
+
+export default check;

@@ -1,6 +1,5 @@
-// Hygiene (checks.md "Assertions and hygiene"): unused-object.
-// A domain with maps and no devices is trap T10 (an IOAS before its devices attach): silent. (expect-failed and
-// unused-suppression are reported elsewhere.)
+// unused-object (checks.md "Assertions and hygiene").
+// A domain with maps and no devices is trap T10 (an IOAS before its devices attach): silent.
 //
 // "Refers to" means a reference by name other than the declaration itself, plus the uses the
 // language makes implicit: a device behind the only declared iommu (no `iommu` line needed),
@@ -9,11 +8,16 @@
 // Nothing is reported while a name is unresolved, a file has a syntax error or an include
 // cannot be read (the missing use may be there), nor for a group one of whose listings failed.
 
-import type { Symbol } from '../model/types';
-import { registerCheck } from './registry';
+import type { Symbol } from '../../model/types';
+import type { AnalysisCheck } from '../check';
 
-registerCheck({
-  codes: ['unused-object'],
+const check: AnalysisCheck = {
+  code: 'unused-object',
+  severity: 'information',
+  family: 'hygiene',
+  title: 'An iommu, irqchip, group or domain nothing refers to.',
+  explain:
+    'Legal (a domain with maps and no devices is a valid IOAS, T10), but often a leftover or a typo.',
   run(ctx) {
     const { config } = ctx;
     // An unresolved name, a syntax error or an unreadable include may hide the very use that is
@@ -49,4 +53,6 @@ registerCheck({
       ctx.report('unused-object', dom.nameLoc, `domain '${dom.name}' has no maps, nothing attached, and no nested domain uses it as parent`);
     }
   },
-});
+};
+
+export default check;

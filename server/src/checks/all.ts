@@ -1,0 +1,81 @@
+// Every diagnostic code, one file each, in the order of checks.md (the order of `explain`,
+// SARIF rules and docs/checks.md). A new check is a new file and one line here.
+
+import type { CheckDefinition } from './check';
+import syntaxError from './names/syntax';
+import unknownName from './names/unknown-name';
+import duplicateName from './names/duplicate-name';
+import wrongKind from './names/wrong-kind';
+import badNumber from './names/bad-number';
+import badValue from './names/bad-value';
+import missingProperty from './names/missing-property';
+import includeError from './names/include-error';
+import groupSplit from './isolation/group-split';
+import groupNotViable from './isolation/group-not-viable';
+import groupMembership from './isolation/group-membership';
+import domainIommuMismatch from './isolation/domain-iommu-mismatch';
+import requireDirect from './isolation/require-direct';
+import msiNotIsolated from './isolation/msi-not-isolated';
+import pasidInvalid from './isolation/pasid-invalid';
+import pasidConflict from './isolation/pasid-conflict';
+import pasidSharedGroup from './isolation/pasid-shared-group';
+import mapOverlapsReserved from './reserved/map-overlaps-reserved';
+import mapOverlap from './reserved/map-overlap';
+import mapUnaligned from './reserved/map-unaligned';
+import mapOutsideAperture from './reserved/map-outside-aperture';
+import outputOutsideRange from './reserved/output-outside-range';
+import pgsizeUnsupported from './reserved/pgsize-unsupported';
+import swMsiConflict from './reserved/sw-msi-conflict';
+import swMsiWindow from './reserved/sw-msi-window';
+import unmappedDoorbell from './doorbells/unmapped-doorbell';
+import swMsiExhausted from './doorbells/sw-msi-exhausted';
+import msiBindMultiple from './doorbells/msi-bind-multiple';
+import doorbellShared from './doorbells/doorbell-shared';
+import rmrMismatch from './doorbells/rmr-mismatch';
+import badNestParent from './nesting/bad-nest-parent';
+import nestingUnsupported from './nesting/nesting-unsupported';
+import s2Unmapped from './nesting/s2-unmapped';
+import pasidTableFormat from './nesting/pasid-table-format';
+import expectFailed from './hygiene/expect-failed';
+import unusedObject from './hygiene/unused-object';
+import unusedSuppression from './hygiene/unused-suppression';
+
+export const ALL_CHECKS: readonly CheckDefinition[] = [
+  syntaxError,
+  unknownName,
+  duplicateName,
+  wrongKind,
+  badNumber,
+  badValue,
+  missingProperty,
+  includeError,
+  groupSplit,
+  groupNotViable,
+  groupMembership,
+  domainIommuMismatch,
+  requireDirect,
+  msiNotIsolated,
+  pasidInvalid,
+  pasidConflict,
+  pasidSharedGroup,
+  mapOverlapsReserved,
+  mapOverlap,
+  mapUnaligned,
+  mapOutsideAperture,
+  outputOutsideRange,
+  pgsizeUnsupported,
+  swMsiConflict,
+  swMsiWindow,
+  unmappedDoorbell,
+  swMsiExhausted,
+  msiBindMultiple,
+  doorbellShared,
+  rmrMismatch,
+  badNestParent,
+  nestingUnsupported,
+  s2Unmapped,
+  pasidTableFormat,
+  expectFailed,
+  unusedObject,
+  unusedSuppression,
+];

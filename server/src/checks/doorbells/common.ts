@@ -1,0 +1,113 @@
+// Shared by the MSI doorbell checks (checks.md "MSI doorbells"): every device's MSI write must
+// reach its irqchip's doorbell page through the translation model; SW_MSI slots must exist;
+// the msi-bind and RMR nesting approaches must be self-consistent.
+
+import { formatInterval, formatSize, hex, sizeOf } from '../../model/intervals';
+import { describeMapping, type Resolution, type Translation } from '../../model/translation';
+import type { Device, Domain, Irqchip, Related, Region } from '../../model/types';
+
+export function domLabel(dom: Domain): string {
+  return dom.implicit ? dom.name : `'${dom.name}'`;
+}
+
+export function domRelated(dom: Domain, what = 'the domain'): Related {
+  return { loc: dom.nameLoc, message: `${what}: ${domLabel(dom)} (${dom.type ?? '?'})` };
+}
+
+export function windowRelated(w: Region): Related {
+  return { loc: w.loc, message: `SW_MSI window ${formatInterval(w)}${w.byDefault ? ' (the IOMMU model default)' : ''}` };
+}
+
+/** Does the device's MSI write go through SW_MSI at all (translated irqchip, no hardware MSI page)? */
+function translatedMsi(tx: Translation, d: Device): boolean {
+  const chip = d.msi?.irqchip;
+  if (!chip || chip.untranslated || chip.doorbell === null) return false;
+  return tx.untranslatedWindow(d, chip.doorbell) === null;
+}
+
+/** A nested domain whose RMRs do not cover the SW_MSI window a device of it uses (rmr-mismatch). */
+export function rmrMismatch(tx: Translation, dom: Domain, d: Device): Region | null {
+  if (dom.type !== 'nested' || dom.stage1 !== 'translate' || dom.rmrs.length === 0 || dom.msiBinds.length > 0) return null;
+  if (tx.config.backend === 'dma-api' || !translatedMsi(tx, d)) return null;
+  const w = tx.swMsiWindow(d);
+  if (!w) return null;
+  if (tx.config.backend === 'vfio-type1' && tx.hwMsiRegions(d).length > 0) return null;
+  return dom.rmrs.some((r) => r.range.start <= w.start && w.last <= r.range.last) ? null : w;
+}
+
+/**
+ * The devices whose MSI writes the doorbell checks follow, with their RID domain: a translated
+ * irqchip with a known doorbell (x86's interrupt window is never translated, T4), and a domain
+ * whose nesting is sound (otherwise it is bad-nest-parent's business).
+ */
+export function msiDevices(tx: Translation, devices: readonly Device[]): { d: Device; chip: Irqchip; dom: Domain }[] {
+  const out: { d: Device; chip: Irqchip; dom: Domain }[] = [];
+  for (const d of devices) {
+    const chip = d.msi?.irqchip;
+    if (d.broken || !chip || chip.broken || chip.doorbell === null) continue;
+    if (chip.untranslated) continue;
+    const dom = tx.ridDomain(d);
+    if (dom.broken || dom.type === null) continue;
+    if (dom.type === 'nested' && (!dom.parent || dom.parent.broken || dom.parent.type !== 'paging' || !dom.parent.nestParent)) continue;
+    out.push({ d, chip, dom });
+  }
+  return out;
+}
+
+export function chipRelated(tx: Translation, chip: Irqchip): Related {
+  return { loc: chip.nameLoc, message: `${chip.name}: doorbell ${hex(chip.doorbell!)}, page ${hex(tx.doorbellPageOf(chip)!)}` };
+}
+
+/** Name the hop that broke, with the objects involved. */
+export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irqchip, dom: Domain): { why: string; related: Related[] } {
+  const related: Related[] = [domRelated(dom)];
+  const end = r.end;
+  const page = tx.doorbellPageOf(chip)!;
+  const window = tx.swMsiWindow(d);
+  const backend = tx.config.backend;
+  if (end.kind === 'address') {
+    const lastHop = r.hops[r.hops.length - 1];
+    if (lastHop && typeof lastHop.via === 'object') related.push({ loc: lastHop.via.loc, message: `the map that was hit: ${describeMapping(lastHop.via)}` });
+    if (end.irqchip && end.irqchip !== chip)
+      return { why: `it lands on PA ${hex(end.pa)}, the doorbell page of another irqchip, ${end.irqchip.name}, not the doorbell page ${hex(page)} of ${chip.name}`, related: [...related, { loc: end.irqchip.nameLoc, message: `${end.irqchip.name} is declared here` }] };
+    if (end.interrupt) return { why: `${hex(r.address)} lies in a hardware MSI window and is delivered untranslated to PA ${hex(end.pa)}, not to ${chip.name}'s doorbell page ${hex(page)}`, related };
+    return { why: `PA ${hex(end.pa)} is memory, not the doorbell page ${hex(page)} of ${chip.name}: the MSI write would corrupt memory instead of raising an interrupt`, related };
+  }
+  if (end.map) related.push({ loc: end.map.loc, message: `the map that was hit: ${describeMapping(end.map)}` });
+  switch (end.cause) {
+    case 'blocked':
+      return { why: `domain ${domLabel(dom)} is blocked: every DMA, MSI writes included, is refused`, related };
+    case 'stage1-abort':
+      return { why: `the guest's stage 1 of '${dom.name}' is set to abort: the MSI write faults at stage 1`, related };
+    case 'stage1-unmapped': {
+      const hint = window
+        ? dom.rmrs.length === 0
+          ? `; the guest needs an RMR over the host SW_MSI window (\`rmr ${hex(window.start)} size ${formatSize(sizeOf(window))}\`) so that its stage 1 is identity there`
+          : `; the domain's rmr does not cover it`
+        : '';
+      if (window) related.push(windowRelated(window));
+      return { why: `stage-1 miss: no rmr / identity map covers gIOVA ${hex(end.at)} in the guest's stage 1 of '${dom.name}'${hint}`, related };
+    }
+    case 'stage2-unmapped': {
+      const parent = end.domain;
+      if (parent && parent !== dom) related.push(domRelated(parent, 'the stage-2 parent'));
+      return { why: `stage-2 miss: IPA ${hex(end.at)} is not mapped by the parent ${parent ? domLabel(parent) : '?'} (nothing maps the doorbell page ${hex(page)} there)`, related };
+    }
+    case 'read-only':
+      return { why: `the map that translates it is read-only (${end.map ? describeMapping(end.map) : '?'}): the MSI write faults${end.stage === 'stage-1' ? ' at stage 1' : end.stage === 'stage-2' ? ' at stage 2' : ''}`, related };
+    case 'aperture':
+      return { why: end.reason, related };
+    case 'unmapped': {
+      if (r.address === chip.doorbell && dom.type === 'paging') {
+        if (backend === 'dma-api')
+          return { why: `it is programmed with the physical doorbell and paging domain '${dom.name}' maps nothing at ${hex(r.address)}: under the dma-api backend, paging domains get no implicit doorbell maps (no MSI cookie: MSI allocation fails with -EOPNOTSUPP)`, related };
+        if (!window)
+          return { why: `paging domain '${dom.name}' has no SW_MSI window, so the device is programmed with the physical doorbell, and the domain maps nothing at ${hex(r.address)}`, related };
+      }
+      if (window && dom.type === 'paging') related.push(windowRelated(window));
+      return { why: `${domLabel(dom)} maps nothing at ${hex(end.at)}`, related };
+    }
+    default:
+      return { why: end.reason, related };
+  }
+}

@@ -1,0 +1,33 @@
+// group-not-viable: a user-owned group with a member bound to a kernel driver.
+
+import type { AnalysisCheck } from '../check';
+import { driverLoc, ownerApi, userOwningAttach } from './common';
+
+const check: AnalysisCheck = {
+  code: 'group-not-viable',
+  severity: 'error',
+  family: 'isolation',
+  title: 'A group is given to user space while a member is bound to a kernel driver.',
+  explain:
+    'User DMA ownership is claimed for the whole group. With a kernel driver (not vfio-pci, vfio-platform, pci-stub, pcieport) bound to any member, the claim fails with -EPERM and VFIO reports "group N is not viable: Please ensure all devices within the iommu_group are bound to their vfio bus driver" (R5–R7). Bind the sibling to vfio-pci (or unbind it), or do not assign the group.',
+  rules: 'R5–R7, M2, M3',
+  run(ctx) {
+    const { config, tx } = ctx;
+    for (const g of config.groups) {
+      if (g.broken) continue;
+      const owner = userOwningAttach(config, tx, g);
+      if (!owner || owner.domain.broken) continue;
+      const kernel = g.members.filter((m) => !m.neutralDriver);
+      if (kernel.length === 0) continue;
+      const list = kernel.map((m) => `'${m.name}' (driver ${m.driver})`).join(', ');
+      ctx.report(
+        'group-not-viable',
+        owner.loc,
+        `attaching ${g.members.length > 1 ? `group '${g.name}'` : `'${g.name}'`} to ${owner.domain.type} domain '${owner.domain.name}' makes it user-owned, but ${list} ${kernel.length > 1 ? 'are' : 'is'} bound to a kernel driver: the DMA ownership claim fails with -EPERM (${ownerApi(config)}: "group is not viable"); bind ${kernel.length > 1 ? 'them' : 'it'} to vfio-pci or unbind ${kernel.length > 1 ? 'them' : 'it'}`,
+        kernel.map((m) => ({ loc: driverLoc(m), message: `'${m.name}' is bound to the kernel driver ${m.driver}` })),
+      );
+    }
+  },
+};
+
+export default check;

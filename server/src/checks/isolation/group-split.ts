@@ -1,0 +1,34 @@
+// group-split: a second attach of a group's members to another domain.
+
+import type { AnalysisCheck } from '../check';
+import { attachesInOrder, domainLabel } from './common';
+
+const check: AnalysisCheck = {
+  code: 'group-split',
+  severity: 'error',
+  family: 'isolation',
+  title: 'Members of one IOMMU group would translate through different domains.',
+  explain:
+    'A domain is always set for a whole group: the kernel walks every device of the group when attaching (R1), and iommufd returns -EINVAL when a second member of a group names a different HWPT (R16a). Attach the whole group to one domain.',
+  rules: 'R1, R16a, M1',
+  run(ctx) {
+    for (const a of attachesInOrder(ctx.config)) {
+      if (a.pasid !== null || !a.group) continue;
+      const first = a.group.ridAttach;
+      if (!first || first === a || first.domain === a.domain) continue;
+      if (a.domain.broken || first.domain.broken || a.group.broken || (a.target && a.target.broken)) continue;
+      const g = a.group;
+      const who = a.target?.kind === 'device' ? `device '${a.target.name}'` : `group '${g.name}'`;
+      const groupText = g.implicit ? (g.members.length === 1 && a.target?.kind === 'device' ? 'its singleton group' : `group '${g.name}'`) : `group '${g.name}'`;
+      const firstWho = first.target?.kind === 'device' ? `'${first.target.name}'` : `group '${first.group?.name ?? '?'}'`;
+      ctx.report(
+        'group-split',
+        a.loc,
+        `${who} is in ${groupText}, already attached to domain ${domainLabel(first.domain)} (by ${firstWho}): a group translates through one domain, so attaching it to '${a.domain.name}' fails with -EINVAL`,
+        [{ loc: first.loc, message: `${groupText === 'its singleton group' ? `'${g.name}'` : `group '${g.name}'`} is first attached to '${first.domain.name}' here` }],
+      );
+    }
+  },
+};
+
+export default check;

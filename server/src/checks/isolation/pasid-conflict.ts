@@ -1,0 +1,28 @@
+// pasid-conflict: a second domain attached to the same (group, PASID).
+
+import type { AnalysisCheck } from '../check';
+import { attachesInOrder } from './common';
+import { pasidAttaches } from './pasid';
+
+const check: AnalysisCheck = {
+  code: 'pasid-conflict',
+  severity: 'error',
+  family: 'isolation',
+  title: 'Two domains attached to the same (group, PASID).',
+  explain:
+    'Only one domain may be attached per group and PASID: the second attach fails with -EBUSY (R45).',
+  rules: 'R45',
+  run(ctx) {
+    for (const { a, dev, group, pasid: p, invalid, first } of pasidAttaches(attachesInOrder(ctx.config))) {
+      if (invalid || !first || first.domain === a.domain) continue;
+      ctx.report(
+        'pasid-conflict',
+        a.loc,
+        `PASID ${p} of ${group.members.length > 1 ? `group '${group.name}'` : `'${dev.name}'`} is already attached to domain '${first.domain.name}': only one domain per (group, PASID), so this attach fails with -EBUSY`,
+        [{ loc: first.loc, message: `PASID ${p} first attached to '${first.domain.name}' here` }],
+      );
+    }
+  },
+};
+
+export default check;

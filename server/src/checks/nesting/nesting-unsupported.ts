@@ -1,0 +1,29 @@
+// nesting-unsupported: a nest-parent or nested domain on an IOMMU without nesting support.
+
+import type { AnalysisCheck } from '../check';
+
+const check: AnalysisCheck = {
+  code: 'nesting-unsupported',
+  severity: 'error',
+  family: 'nesting',
+  title: 'A nest-parent or nested domain on an IOMMU without nesting.',
+  explain:
+    'Only IOMMUs with nesting support (SMMUv3 with FEAT_NESTING, VT-d scalable mode) can host nested translation (R43).',
+  rules: 'R43',
+  run(ctx) {
+    for (const dom of ctx.config.domains) {
+      if (dom.type === null) continue;
+      if ((dom.nestParent || dom.type === 'nested') && dom.iommu && !dom.iommu.broken && dom.iommu.model && !dom.iommu.nesting) {
+        const io = dom.iommu;
+        ctx.report(
+          'nesting-unsupported',
+          dom.nameLoc,
+          `${dom.type === 'nested' ? 'nested domain' : 'nest-parent domain'} '${dom.name}' is on iommu '${io.name}' (${io.model}), which has no nesting support: IOMMU_HWPT_ALLOC fails (-EOPNOTSUPP)`,
+          [{ loc: io.nameLoc, message: `iommu '${io.name}' (${io.model})${io.decl.props.some((p) => p.kind === 'no-nesting') ? ' is declared no-nesting' : ': nesting is off for this model unless declared'}` }],
+        );
+      }
+    }
+  },
+};
+
+export default check;

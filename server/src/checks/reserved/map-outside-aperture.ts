@@ -1,0 +1,38 @@
+// map-outside-aperture: a map reaches 2^ias or beyond.
+
+import { hex } from '../../model/intervals';
+import type { AnalysisCheck } from '../check';
+import { domainsWithDevices, mapText } from './common';
+import { beyondAperture, widthLoc, widthsIommu } from './widths';
+
+const check: AnalysisCheck = {
+  code: 'map-outside-aperture',
+  severity: 'error',
+  family: 'reserved',
+  title: 'A map reaches 2^ias or beyond.',
+  explain:
+    "The domain's aperture is [0, 2^ias − 1]; iommufd reserves everything outside it and io-pgtable returns -ERANGE (R30).",
+  rules: 'R30, M16',
+  run(ctx) {
+    for (const dom of domainsWithDevices(ctx.config)) {
+      const io = widthsIommu(dom);
+      if (!io) continue;
+      const space = dom.nestParent ? 'IPA' : 'IOVA';
+      for (const m of dom.maps) {
+        if (!beyondAperture(io, m.input.last)) continue;
+        const err =
+          dom.type === 'dma' || dom.type === 'dma-fq'
+            ? 'the DMA API never allocates an IOVA there, and iommu_map refuses it (io-pgtable: -ERANGE)'
+            : ctx.config.backend === 'iommufd' ? 'iommufd reserves everything outside it, IOAS_MAP fails with -EINVAL' : ctx.config.backend === 'vfio-type1' ? 'VFIO_IOMMU_MAP_DMA fails with -EINVAL' : 'io-pgtable refuses it with -ERANGE';
+        ctx.report(
+          'map-outside-aperture',
+          m.loc,
+          `${mapText(m)} reaches ${space} ${hex(m.input.last)}, beyond the ${io.ias}-bit aperture of '${io.name}' (last ${space} ${hex((1n << BigInt(io.ias)) - 1n)}): ${err}`,
+          [{ loc: widthLoc(io, 'ias'), message: `'${io.name}' input address size: ${io.ias} bits` }],
+        );
+      }
+    }
+  },
+};
+
+export default check;

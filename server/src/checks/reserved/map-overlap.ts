@@ -1,0 +1,40 @@
+// map-overlap: two maps of one domain intersect (with or without devices: -EEXIST holds for
+// an IOAS too).
+
+import { hex, sweepOverlaps } from '../../model/intervals';
+import type { AnalysisCheck } from '../check';
+import { mapText } from './common';
+
+const check: AnalysisCheck = {
+  code: 'map-overlap',
+  severity: 'error',
+  family: 'reserved',
+  title: 'Two maps of one domain overlap.',
+  explain:
+    'An IOVA can be mapped only once: the later map fails with -EEXIST (R27e, R49).',
+  rules: 'R27e, M21',
+  run(ctx) {
+    for (const dom of ctx.config.domains) {
+      if (dom.broken || dom.maps.length < 2) continue;
+      const order = new Map(dom.maps.map((m, i) => [m, i]));
+      const items = dom.maps.map((m) => ({ start: m.input.start, last: m.input.last, m }));
+      const ord = new Map(items.map((it) => [it, order.get(it.m)!]));
+      for (const [later, earlier] of sweepOverlaps(items, (it) => ord.get(it)!)) {
+        const err =
+          dom.type === 'nested'
+            ? "the guest's own iommu_map of its stage 1 fails with -EEXIST"
+            : dom.type === 'dma' || dom.type === 'dma-fq'
+              ? "the DMA API's iommu_map fails with -EEXIST"
+              : ctx.config.backend === 'dma-api' ? 'the second map fails with -EEXIST' : ctx.config.backend === 'iommufd' ? 'IOAS_MAP fails with -EEXIST' : 'VFIO_IOMMU_MAP_DMA fails with -EEXIST';
+        ctx.report(
+          'map-overlap',
+          later.m.loc,
+          `${mapText(later.m)} intersects ${mapText(earlier.m)} of domain '${dom.name}': an IOVA can be mapped only once, ${err}`,
+          [{ loc: earlier.m.loc, message: `${mapText(earlier.m)} → ${hex(earlier.m.output)}` }],
+        );
+      }
+    }
+  },
+};
+
+export default check;

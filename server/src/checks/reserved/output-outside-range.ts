@@ -1,0 +1,36 @@
+// output-outside-range: a map outputs at 2^oas or beyond (not reported for a map that is
+// already outside the aperture).
+
+import { hex, sizeOf } from '../../model/intervals';
+import type { AnalysisCheck } from '../check';
+import { domainsWithDevices, mapText } from './common';
+import { beyondAperture, widthLoc, widthsIommu } from './widths';
+
+const check: AnalysisCheck = {
+  code: 'output-outside-range',
+  severity: 'error',
+  family: 'reserved',
+  title: 'A map outputs at 2^oas or beyond.',
+  explain:
+    'The IOMMU cannot emit physical addresses wider than its output size (R30).',
+  rules: 'R30',
+  run(ctx) {
+    for (const dom of domainsWithDevices(ctx.config)) {
+      const io = widthsIommu(dom);
+      if (!io) continue;
+      for (const m of dom.maps) {
+        if (beyondAperture(io, m.input.last)) continue;
+        const outLast = m.output + sizeOf(m.input) - 1n;
+        if (io.oas >= 64 || outLast < 1n << BigInt(io.oas)) continue;
+        ctx.report(
+          'output-outside-range',
+          m.loc,
+          `${mapText(m)} outputs up to ${hex(outLast)}, beyond the ${io.oas}-bit output range of '${io.name}' (last PA ${hex((1n << BigInt(io.oas)) - 1n)}): io-pgtable refuses the physical address with -ERANGE`,
+          [{ loc: widthLoc(io, 'oas'), message: `'${io.name}' output address size: ${io.oas} bits` }],
+        );
+      }
+    }
+  },
+};
+
+export default check;
