@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one command that runs every suite (`npm test`): e2e prerequisites, build, package, then the
+# The one command that runs every suite (`npm test`): test and e2e prerequisites, build, package, then the
 # vitest projects unit, protocol and e2e. The last line printed is `N passed, N failed[, N skipped]`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 RESULTS=test-results.json
 fail() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
+bash scripts/test-setup.sh || fail "scripts/test-setup.sh failed"
 bash scripts/e2e-setup.sh || fail "scripts/e2e-setup.sh failed"
 npm run build --silent -- --quiet || fail "build failed"
 npm run package --silent >/dev/null || fail "packaging the .vsix failed"

@@ -10,6 +10,7 @@ import { parseRuleOption } from './config';
 import { explainCode, explainList } from './explain';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, type Format } from './formats';
 import { importSysfs } from './import-sysfs';
+import { runImportAcpi } from './import-acpi';
 import { fsReason, UsageError, type CliIo } from './io';
 import { runTranslate, TRANSLATE_HELP } from './translate';
 
@@ -250,6 +251,8 @@ export function main(argv: readonly string[], io: CliIo): number {
         return runExplain(rest, io);
       case 'import-sysfs':
         return runImport(rest, io);
+      case 'import-acpi':
+        return runImportAcpi(rest, io, VERSION);
       default:
         return runCheck(argv, io);
     }
