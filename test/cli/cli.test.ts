@@ -262,16 +262,35 @@ describe('rule settings', () => {
 });
 
 describe('text format', () => {
-  it('prints path:line:col: severity code: message, related lines and a summary', () => {
+  it('prints each diagnostic with a code frame, related locations as secondary frames, and a summary', () => {
     const dir = tmpTree({ 'mixed.iommu': MIXED, 'clean.iommu': CLEAN });
     const r = run(['clean.iommu', 'mixed.iommu'], { cwd: dir });
-    const lines = r.out.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^mixed\.iommu:2:9: information unused-object: irqchip 'spare' /);
-    expect(lines[1]).toMatch(/^mixed\.iommu:6:3: warning unused-suppression: /);
-    expect(lines[2]).toMatch(/^mixed\.iommu:8:3: error map-unaligned: map 0x1000\.\.0x17ff /);
-    expect(lines[3]).toMatch(/^ {4}related: mixed\.iommu:1:7: /);
-    expect(lines.at(-1)).toBe('1 error, 1 warning, 1 information in 2 files');
-    expect(r.out).not.toContain('\x1b[');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`mixed.iommu:2:9: information unused-object: irqchip 'spare' is declared but no device sends MSIs to
+  it and no map or expect names it
+  |
+2 | irqchip spare { model gicv3-its base 0x1000_0000 }
+  |         ^^^^^
+
+mixed.iommu:6:3: warning unused-suppression: suppression of 'map-overlap' silences nothing: no
+  'map-overlap' on the next statement
+  |
+6 |   // iommu-check: ignore map-overlap
+  |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+mixed.iommu:8:3: error map-unaligned: map 0x1000..0x17ff is not aligned to the 4K minimum page of
+  'smmu0' (size 0x800): iommu_map rejects it with -EINVAL ("unaligned: iova 0x1000 pa 0x2000 size
+  0x800 min_pagesz 0x1000")
+  |
+8 |   map 0x1000 -> 0x2000 size 0x800
+  |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  --> mixed.iommu:1:7: 'smmu0' supports pages of 4K 2M 1G
+  |
+1 | iommu smmu0 { model smmuv3 }
+  |       -----
+
+1 error, 1 warning, 1 information in 2 files
+`);
   });
 
   it('uses colour only on a terminal, and never with --no-color, NO_COLOR or --output', () => {
@@ -288,7 +307,7 @@ describe('text format', () => {
     expect(text).toContain('1 error, 1 warning, 1 information in 1 file');
   });
 
-  it('indents the continuation lines of a multi-line message', () => {
+  it('indents the continuation lines of a multi-line message, wrapped at COLUMNS', () => {
     const dir = tmpTree({
       'e.iommu': `iommu smmu0 { model smmuv3 }
 device nic { pci 0000:01:00.0 }
@@ -296,11 +315,19 @@ domain vm : paging { attach nic  map 0x4000_0000 -> 0x8_0000_0000 size 1G }
 expect nic 0x4000_0000 -> 0x1234_0000
 `,
     });
-    const r = run(['e.iommu'], { cwd: dir });
+    const r = run(['e.iommu'], { cwd: dir, env: { COLUMNS: '60' } });
     const lines = r.out.split('\n');
     const first = lines.findIndex((l) => l.includes('expect-failed'));
-    expect(first).toBeGreaterThanOrEqual(0);
-    for (const l of lines.slice(first + 1, -2)) expect(l.startsWith('    ')).toBe(true);
+    const frame = lines.findIndex((l) => l === '  |');
+    expect(first).toBe(0);
+    expect(lines.slice(first + 1, frame)).toEqual([
+      '  -> 0x1234_0000, but the actual chain is:',
+      '  nic 0x4000_0000',
+      "    0x4000_0000 → 0x8_0000_0000 'vm' (paging): map",
+      '    (0x4000_0000..0x7fff_ffff → 0x8_0000_0000, rw)',
+      '    = PA 0x8_0000_0000: memory',
+    ]);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
 });
 

@@ -5,10 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pkg from '../../../package.json';
 import type { RuleSettings } from '../engine';
-import { check } from './check';
+import { check, type CheckResult } from './check';
 import { parseRuleOption } from './config';
 import { explainCode, explainList } from './explain';
-import { FORMATS, formatGithub, formatJson, formatSarif, formatText, type Format } from './formats';
+import { FORMATS, formatGithub, formatJson, formatSarif, summaryLine, type Format } from './formats';
+import { COLOR_MODES, escapeControl, outputWidth, useColour, type ColorMode } from './terminal';
+import { formatText } from './textReport';
+import { didYouMean } from '../spelling';
 import { importSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
 import { fsReason, UsageError, type CliIo } from './io';
@@ -75,15 +78,20 @@ interface CheckOptions {
   maxWarnings: number;
   rules: RuleSettings;
   config: string | null;
-  color: boolean;
+  color: ColorMode;
+  quiet: boolean;
   paths: string[];
 }
 
 /** Options that take a value, for `--opt value` and `--opt=value`. */
-const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '--rule', '--config']);
+const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '--rule', '--config', '--stdin-filename']);
+/** Every option of a check, for "did you mean". */
+const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--colour', '--no-color', '--no-colour', '--quiet', '--stdio', '--lsp'];
+/** The subcommands, for "did you mean" when a path does not exist. */
+export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs'];
 
 function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
-  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: true, paths: [] };
+  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, paths: [] };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -98,6 +106,11 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'versi
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (name === '--color' || name === '--colour') {
+      // `--color` alone means always; `--color=WHEN` (not `--color WHEN`, which would eat a path)
+      o.color = value === undefined ? 'always' : parseColorMode(value);
+      continue;
+    }
     if (VALUE_OPTIONS.has(name)) {
       if (value === undefined) {
         value = argv[++i];
@@ -112,10 +125,14 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'versi
         return 'version';
       case '--no-color':
       case '--no-colour':
-        o.color = false;
+        o.color = 'never';
+        break;
+      case '--quiet':
+      case '-q':
+        o.quiet = true;
         break;
       case '--format':
-        if (!(FORMATS as readonly string[]).includes(value!)) throw new UsageError(`--format: '${value}' is not one of ${FORMATS.join(', ')}`);
+        if (!(FORMATS as readonly string[]).includes(value!)) throw new UsageError(`--format: '${value}' is not one of ${FORMATS.join(', ')}${didYouMean(value!, FORMATS)}`);
         o.format = value as Format;
         break;
       case '--output':
@@ -136,10 +153,32 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'versi
         o.config = value!;
         break;
       default:
-        throw new UsageError(`unknown option '${name}' (see --help)`);
+        throw new UsageError(`unknown option '${name}'${didYouMean(name, CHECK_OPTIONS)} (see --help)`);
     }
   }
   return o;
+}
+
+function parseColorMode(value: string): ColorMode {
+  if ((COLOR_MODES as readonly string[]).includes(value)) return value as ColorMode;
+  throw new UsageError(`--color: '${value}' is not one of ${COLOR_MODES.join(', ')}${didYouMean(value, COLOR_MODES)}`);
+}
+
+/** A first argument that is no file but looks like a mistyped subcommand. */
+function mistypedSubcommand(arg: string, cwd: string): string | null {
+  if (arg.includes('/') || arg.includes('.') || fs.existsSync(path.resolve(cwd, arg))) return null;
+  const hint = didYouMean(arg, SUBCOMMANDS);
+  return hint ? `'${arg}' is neither a file nor a subcommand${hint}` : null;
+}
+
+/** Only the errors, with the counts to match (`--quiet`). */
+function onlyErrors(r: CheckResult): CheckResult {
+  return {
+    ...r,
+    files: r.files.map((f) => ({ ...f, diagnostics: f.diagnostics.filter((d) => d.severity === 'error') })),
+    warnings: 0,
+    information: 0,
+  };
 }
 
 function writeOutput(io: CliIo, file: string | null, text: string): void {
@@ -165,9 +204,11 @@ function runCheck(argv: readonly string[], io: CliIo): number {
     return 0;
   }
   if (o.paths.length === 0) throw new UsageError('no files to check (usage: iommu-check [options] PATH...; see --help)');
-  const result = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null });
-  const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
-  const colour = o.color && !noColorEnv && o.output === null && io.isTTY;
+  const typo = mistypedSubcommand(o.paths[0]!, io.cwd);
+  if (typo) throw new UsageError(typo);
+  const checked = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null });
+  const result = o.quiet ? onlyErrors(checked) : checked;
+  const colour = useColour(o.color, io.env, o.output === null && io.isTTY);
   let text: string;
   switch (o.format) {
     case 'json':
@@ -180,7 +221,7 @@ function runCheck(argv: readonly string[], io: CliIo): number {
       text = formatGithub(result);
       break;
     default:
-      text = formatText(result, colour);
+      text = formatText(result, { colour, width: outputWidth(o.output === null ? io.columns : undefined, io.env) }, summaryLine(result));
   }
   writeOutput(io, o.output, text);
   if (result.internalErrors.length > 0) {
@@ -258,11 +299,11 @@ export function main(argv: readonly string[], io: CliIo): number {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`iommu-check: ${e.message}\n`);
+      io.stderr(`iommu-check: ${escapeControl(e.message, { newlines: true })}\n`);
       return 2;
     }
     const what = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    io.stderr(`iommu-check: ${what} (internal error; please report)\n`);
+    io.stderr(`iommu-check: ${escapeControl(what ?? '', { newlines: true })} (internal error; please report)\n`);
     return 2;
   }
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CHECKS, type CheckInfo } from '../checks/registry';
 import type { Diagnostic, Loc, Severity } from '../model/types';
 import type { CheckResult } from './check';
+import { escapeControl } from './terminal';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -27,34 +28,6 @@ function plural(n: number, one: string, many: string = one + 's'): string {
 
 export function summaryLine(r: CheckResult): string {
   return `${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')}, ${r.information} information in ${plural(r.files.length, 'file')}`;
-}
-
-// ---- text -----------------------------------------------------------------------------------
-
-const SGR = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
-const SEVERITY_COLOUR: Record<Severity, string> = { error: SGR.bold + SGR.red, warning: SGR.bold + SGR.yellow, information: SGR.bold + SGR.cyan };
-
-export function formatText(r: CheckResult, colour: boolean): string {
-  const paint = (style: string, s: string) => (colour ? style + s + SGR.reset : s);
-  const out: string[] = [];
-  const at = (loc: Loc) => {
-    const p = loc.file.lines.position(loc.span.start);
-    return `${r.show(loc.file.path)}:${p.line + 1}:${p.character + 1}`;
-  };
-  for (const f of r.files) {
-    for (const d of f.diagnostics) {
-      const [first, ...rest] = d.message.split(/\r\n|\r|\n/);
-      out.push(`${paint(SGR.bold, at(d.loc) + ':')} ${paint(SEVERITY_COLOUR[d.severity], d.severity)} ${paint(SGR.dim, d.code + ':')} ${first}`);
-      for (const line of rest) out.push(`    ${line}`);
-      for (const rel of d.related) {
-        const [rfirst, ...rrest] = rel.message.split(/\r\n|\r|\n/);
-        out.push(`    ${paint(SGR.dim, 'related:')} ${at(rel.loc)}: ${rfirst}`);
-        for (const line of rrest) out.push(`        ${line}`);
-      }
-    }
-  }
-  out.push(summaryLine(r));
-  return out.join('\n') + '\n';
 }
 
 // ---- json -----------------------------------------------------------------------------------
@@ -217,7 +190,8 @@ const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'war
 
 /** Escaping of a workflow command's message (toolkit `escapeData`). */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // control characters (but line breaks, which the toolkit encodes) must not reach the log raw
+  return escapeControl(s.replace(/\r\n?/g, '\n'), { tabs: false }).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Escaping of a workflow command's property value (toolkit `escapeProperty`). */

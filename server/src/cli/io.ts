@@ -12,6 +12,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether standard output is a terminal (colour is used only then). */
   isTTY: boolean;
+  /** The terminal's width, when standard output is one. */
+  columns?: number;
 }
 
 /** A mistake of the user (bad option, unreadable file, malformed config): one line, exit 2. */
@@ -33,6 +35,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

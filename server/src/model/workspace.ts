@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { parse } from '../../../grammar/src/index';
 import { LineIndex } from '../../../grammar/src/lines';
+import { notTextReason } from './sourceText';
 import type { Diagnostic, SourceFile } from './types';
 
 /** Where file text comes from: the disk, or the editor's open documents over the disk. */
@@ -18,7 +19,8 @@ export class ParseCache {
   get(absPath: string, text: string): SourceFile {
     const hit = this.files.get(absPath);
     if (hit && hit.text === text) return hit;
-    const { ast, errors } = parse(text);
+    const notText = notTextReason(text);
+    const { ast, errors } = notText ? { ast: parse('').ast, errors: [{ span: { start: notText.offset, end: notText.offset + 1 }, message: notText.message }] } : parse(text);
     const file: SourceFile = { path: absPath, text, lines: new LineIndex(text), ast, syntaxErrors: errors };
     this.files.set(absPath, file);
     return file;
