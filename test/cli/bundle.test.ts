@@ -19,7 +19,7 @@ beforeAll(() => {
   if (b.status !== 0) throw new Error(`build failed: ${b.stderr || b.stdout}`);
 }, 120_000);
 
-describe('dist/iommu-check.js', () => {
+describe('dist/iommu-check.js', { timeout: 60_000 }, () => {
   it('exits 0, 1 and 2', () => {
     const dir = tmpTree({ 'clean.iommu': CLEAN, 'mixed.iommu': MIXED });
     const clean = cli(['clean.iommu'], dir);

@@ -46,7 +46,7 @@ function cli(args: string[], cwd: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('npm pack, then npm install -g into an empty prefix', () => {
+describe('npm pack, then npm install -g into an empty prefix', { timeout: 60_000 }, () => {
   it('packs the bundle, the docs, README and LICENSE, and nothing else', () => {
     expect(packed).toEqual([
       'LICENSE',
@@ -117,7 +117,7 @@ describe('npm pack, then npm install -g into an empty prefix', () => {
   });
 });
 
-describe("the README's CI examples, run with the installed command", () => {
+describe("the README's CI examples, run with the installed command", { timeout: 60_000 }, () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const yaml = readme.slice(readme.indexOf('```yaml'), readme.indexOf('```', readme.indexOf('```yaml') + 7));
   const commands = [...yaml.matchAll(/^- run: (iommu-check .*)$/gm)].map((m) => m[1]!);

@@ -191,7 +191,8 @@ const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'war
 /** Escaping of a workflow command's message (toolkit `escapeData`). */
 export function escapeData(s: string): string {
   // control characters (but line breaks, which the toolkit encodes) must not reach the log raw
-  return escapeControl(s.replace(/\r\n?/g, '\n'), { tabs: false }).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const safe = s.split(/(\r|\n)/).map((part) => (part === '\r' || part === '\n' ? part : escapeControl(part, { tabs: false }))).join('');
+  return safe.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Escaping of a workflow command's property value (toolkit `escapeProperty`). */
