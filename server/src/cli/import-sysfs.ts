@@ -8,6 +8,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IOMMU_DEFAULTS } from '../model/defaults';
 import type { DefaultDomainType, IommuModel, RegionType } from '../model/types';
 import { fsReason, UsageError } from './io';
 
@@ -29,9 +30,10 @@ const PCI_NAME = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/
 const IDENT = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TYPE_TO_DOMAIN: Record<string, DefaultDomainType> = { DMA: 'dma', 'DMA-FQ': 'dma-fq', identity: 'identity' };
 
-const X86_MSI: SysRegion = { start: 0xfee00000n, last: 0xfeefffffn, type: 'msi' };
-const AMD_HT: SysRegion = { start: 0xfd00000000n, last: 0xffffffffffn, type: 'reserved' };
-const ARM_SW_MSI: SysRegion = { start: 0x8000000n, last: 0x80fffffn, type: 'msi' };
+// The model defaults as sysfs lists them (reserved_regions shows a SW_MSI window as `msi`).
+const X86_MSI: SysRegion = { ...IOMMU_DEFAULTS.vtd.msiWindow!, type: 'msi' };
+const AMD_HT: SysRegion = IOMMU_DEFAULTS['amd-vi'].reserved[0]!;
+const ARM_SW_MSI: SysRegion = { ...IOMMU_DEFAULTS.smmuv3.swMsi!, type: 'msi' };
 
 const same = (a: SysRegion, b: SysRegion) => a.start === b.start && a.last === b.last && a.type === b.type;
 

@@ -4,6 +4,7 @@
 
 import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
 import { CHECKS } from '../checks/registry';
+import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
 import {
   BACKENDS,
   DEFAULT_DOMAIN_TYPES,
@@ -65,7 +66,8 @@ export function completion(text: string, offset: number, config: Configuration |
     if (ctx === 'top' && prev2?.image === 'domain' && prev.kind !== 'punctuation') return [item(':', 'keyword')];
     if (p === ':' && ctx === 'top') return values(DOMAIN_TYPES, 'domain type');
     if (ctx === 'group') return names(['device']);
-    if (p === 'model' && (ctx === 'iommu' || ctx === 'irqchip')) return values(ctx === 'iommu' ? IOMMU_MODELS : IRQCHIP_MODELS, `${ctx} model`);
+    if (p === 'model' && ctx === 'iommu') return IOMMU_MODELS.map((m) => item(m, 'value', `iommu model: ${describeIommuDefaults(m)}`));
+    if (p === 'model' && ctx === 'irqchip') return IRQCHIP_MODELS.map((m) => item(m, 'value', `irqchip model: ${describeIrqchipDefaults(m)}`));
     if (p === 'attach' && ctx === 'domain') return names(['device', 'group']);
     if (p === 'msi' && ctx === 'device') return names(['irqchip']);
     if (p === 'parent' && ctx === 'domain') {

@@ -7,8 +7,10 @@ import type * as ast from '../../../grammar/src/ast';
 import { CHECK_BY_CODE } from '../checks/registry';
 import { parseSuppressions } from '../checks/suppressions';
 import { formatSize, hex, hex16, hexGrouped, mergeTouching, type Interval } from '../model/intervals';
+import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
+import { domainLabel } from '../model/labels';
 import { formatResolution, type Translation } from '../model/translation';
-import type { Configuration, Device, Domain, Group, Iommu, Irqchip, Mapping, Region, SourceFile, Symbol } from '../model/types';
+import { IOMMU_MODELS, IRQCHIP_MODELS, type Configuration, type Device, type Domain, type Group, type Iommu, type IommuModel, type Irqchip, type IrqchipModel, type Mapping, type Region, type SourceFile, type Symbol } from '../model/types';
 import { numbersOf, referenceAt, statementAt, within, type AnalysisOf } from './common';
 
 export interface HoverResult {
@@ -45,11 +47,24 @@ export function hover(a: AnalysisOf, file: SourceFile, offset: number): HoverRes
     if (!within(num.span, offset)) continue;
     return { contents: describeNumber(config, tx, file, top, num, role), span: num.span };
   }
+  if (st.kind === 'model' && st.value && within(st.value.span, offset)) {
+    const text = modelDefaults(top.kind, st.value.text);
+    return text ? { contents: text, span: st.value.span } : null;
+  }
   if (st.kind === 'map' && within(st.keyword, offset) && top.kind === 'domain') {
     const dom = config.domains.find((d) => d.decl === top);
     const m = dom?.maps.find((m) => m.stmt === st);
     if (dom && m) return { contents: describeMap(tx, dom, m), span: st.keyword };
   }
+  return null;
+}
+
+/** What a `model` value implies (model/defaults.ts). */
+function modelDefaults(kind: string, model: string): string | null {
+  if (kind === 'iommu' && (IOMMU_MODELS as readonly string[]).includes(model))
+    return `**iommu model** \`${model}\`\n\nDefaults: ${describeIommuDefaults(model as IommuModel)}`;
+  if (kind === 'irqchip' && (IRQCHIP_MODELS as readonly string[]).includes(model))
+    return `**irqchip model** \`${model}\`\n\nDefaults: ${describeIrqchipDefaults(model as IrqchipModel)}`;
   return null;
 }
 
@@ -70,8 +85,8 @@ export function describeSymbol(config: Configuration, tx: Translation, sym: Symb
   }
 }
 
-function domainLabel(d: Domain): string {
-  const name = d.implicit ? d.name : `\`${d.name}\``;
+function domainSummary(d: Domain): string {
+  const name = domainLabel(d, '`');
   const extra: string[] = [];
   if (d.type === 'nested' && d.parent) extra.push(`parent \`${d.parent.name}\``);
   if (d.nestParent) extra.push('nest-parent');
@@ -104,8 +119,8 @@ export function describeDevice(config: Configuration, tx: Translation, d: Device
   const g = d.group;
   const members = g.members.map((m) => (m === d ? `**${m.name}**` : m.name)).join(', ');
   out.push(`- group: ${g.implicit ? `singleton (no declared group)` : `\`${g.name}\` (${members})`}`);
-  out.push(`- RID domain: ${domainLabel(tx.ridDomain(d))}`);
-  for (const [pasid, at] of g.pasidAttaches) out.push(`- PASID ${pasid} domain: ${domainLabel(at.domain)}`);
+  out.push(`- RID domain: ${domainSummary(tx.ridDomain(d))}`);
+  for (const [pasid, at] of g.pasidAttaches) out.push(`- PASID ${pasid} domain: ${domainSummary(at.domain)}`);
   const regions = sysfsRegions(tx.regionsOf(d));
   out.push('');
   if (regions.length === 0) out.push('reserved regions: none');
@@ -146,15 +161,15 @@ export function describeDevice(config: Configuration, tx: Translation, d: Device
 function describeGroup(tx: Translation, g: Group): string {
   const out = [`**group** \`${g.name}\`${g.implicit ? ' (implicit singleton)' : ''}`, ''];
   out.push(`- members: ${g.members.map((m) => `\`${m.name}\``).join(', ') || 'none'}`);
-  out.push(`- RID domain: ${domainLabel(tx.groupRidDomain(g))}${g.ridAttach ? '' : ' (not attached)'}`);
-  for (const [pasid, at] of g.pasidAttaches) out.push(`- PASID ${pasid} domain: ${domainLabel(at.domain)}`);
+  out.push(`- RID domain: ${domainSummary(tx.groupRidDomain(g))}${g.ridAttach ? '' : ' (not attached)'}`);
+  for (const [pasid, at] of g.pasidAttaches) out.push(`- PASID ${pasid} domain: ${domainSummary(at.domain)}`);
   const kernel = g.members.filter((m) => !m.neutralDriver);
   if (kernel.length) out.push(`- bound to kernel drivers: ${kernel.map((m) => `\`${m.name}\` (${m.driver})`).join(', ')}`);
   return out.join('\n');
 }
 
 function describeDomain(tx: Translation, dom: Domain): string {
-  const out = [`**domain** ${domainLabel(dom)}`, ''];
+  const out = [`**domain** ${domainSummary(dom)}`, ''];
   if (dom.iommu) out.push(`- iommu: \`${dom.iommu.name}\``);
   if (dom.type === 'nested') out.push(`- stage 1: ${dom.stage1}`);
   const groups = new Set<Group>();
@@ -232,7 +247,7 @@ export function describeMap(tx: Translation, dom: Domain, m: Mapping): string {
   const size = m.input.last - m.input.start + 1n;
   const outRange = { start: m.output, last: m.output + size - 1n };
   const [inName, outName] = dom.type === 'nested' ? ['gIOVA', 'IPA'] : dom.nestParent ? ['IPA', 'PA'] : ['IOVA', 'PA'];
-  const out = [`**map** in ${domainLabel(dom)}`, '', '```'];
+  const out = [`**map** in ${domainSummary(dom)}`, '', '```'];
   out.push(`${inName.padEnd(5)} ${rangeForms(m.input)}`);
   out.push(`${outName.padEnd(5)} ${rangeForms(outRange)}${m.irqchip ? `  (doorbell page of ${m.irqchip.name})` : ''}`);
   if (dom.type === 'nested' && dom.parent) {

@@ -2,7 +2,7 @@
 // and the diagnostics of the "Syntax and names" family.
 
 import type * as ast from '../../../grammar/src/ast';
-import { U64_MAX, alignDown, formatSize, hex, isPowerOfTwo, type Interval } from './intervals';
+import { U64_MAX, formatSize, hex, isPowerOfTwo, type Interval } from './intervals';
 import {
   BACKENDS,
   DEFAULT_DOMAIN_TYPES,
@@ -26,7 +26,6 @@ import {
   type Expectation,
   type Group,
   type Iommu,
-  type IommuModel,
   type Irqchip,
   type IrqchipModel,
   type Loc,
@@ -42,8 +41,8 @@ import {
   type SymbolKind,
 } from './types';
 import type { LoadedSources } from './workspace';
+import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 
-const MIB = 1n << 20n;
 
 interface Ctx {
   diags: Diagnostic[];
@@ -182,29 +181,6 @@ function lookup<K extends SymbolKind>(ctx: Ctx, file: SourceFile, name: ast.Name
     return null;
   }
   return sym as Extract<Symbol, { kind: K }>;
-}
-
-// ---- defaults (language.md §4, §5) -------------------------------------------------------
-
-function defaultIas(model: IommuModel | null): number {
-  return model === 'dart' ? 36 : 48;
-}
-function defaultOas(model: IommuModel | null): number {
-  return model === 'dart' ? 36 : 48;
-}
-function defaultPgsizes(model: IommuModel | null): bigint[] {
-  return model === 'dart' ? [16n << 10n] : [4n << 10n, 2n << 20n, 1n << 30n];
-}
-function defaultNesting(model: IommuModel | null): boolean {
-  return model === 'smmuv3' || model === 'vtd';
-}
-function defaultSwMsi(model: IommuModel | null): Interval | null {
-  return model === 'smmuv3' || model === 'smmuv2' || model === 'virtio-iommu' ? { start: 0x8000000n, last: 0x8000000n + MIB - 1n } : null;
-}
-function defaultMsiWindow(model: IommuModel | null): Interval | null {
-  if (model === 'vtd' || model === 'amd-vi') return { start: 0xfee00000n, last: 0xfee00000n + MIB - 1n };
-  if (model === 'dart') return { start: 0xfffff000n, last: 0xffffffffn };
-  return null;
 }
 
 // ---- build --------------------------------------------------------------------------------
@@ -490,16 +466,17 @@ function fillIommu(ctx: Ctx, file: SourceFile, io: Iommu): void {
   }
   const model = modelProp ? oneOf(ctx, file, modelProp.value, IOMMU_MODELS, 'IOMMU model') : null;
   io.model = model;
-  io.ias = defaultIas(model);
-  io.oas = defaultOas(model);
-  io.pgsizes = defaultPgsizes(model);
-  io.nesting = defaultNesting(model);
+  const defaults = iommuDefaults(model);
+  io.ias = defaults.ias;
+  io.oas = defaults.oas;
+  io.pgsizes = [...defaults.pgsizes];
+  io.nesting = defaults.nesting;
   io.defaultDomain = 'dma';
-  const sw = defaultSwMsi(model);
+  const sw = defaults.swMsi;
   io.swMsi = sw ? region(sw.start, sw.last, 'sw-msi', io.nameLoc, true, io) : null;
-  const hw = defaultMsiWindow(model);
+  const hw = defaults.msiWindow;
   io.msiWindow = hw ? region(hw.start, hw.last, 'msi', io.nameLoc, true, io) : null;
-  io.reserved = model === 'amd-vi' ? [region(0xfd00000000n, 0xffffffffffn, 'reserved', io.nameLoc, true, io)] : [];
+  io.reserved = defaults.reserved.map((r) => region(r.start, r.last, r.type, io.nameLoc, true, io));
   for (const p of props) {
     const loc = { file, span: p.span };
     switch (p.kind) {
@@ -574,8 +551,9 @@ function fillIrqchip(ctx: Ctx, file: SourceFile, chip: Irqchip): void {
   }
   const model = modelProp ? oneOf<IrqchipModel>(ctx, file, modelProp.value, IRQCHIP_MODELS, 'irqchip model') : null;
   chip.model = model;
-  chip.isolated = model === 'gicv3-its' || model === 'x86-remap' || model === 'generic';
-  chip.untranslated = model === 'x86-remap' || model === 'x86-compat';
+  const defaults = irqchipDefaults(model);
+  chip.isolated = defaults.isolated;
+  chip.untranslated = defaults.untranslated;
   let doorbell: bigint | null = null;
   let base: bigint | null = null;
   for (const p of props) {
@@ -598,12 +576,10 @@ function fillIrqchip(ctx: Ctx, file: SourceFile, chip: Irqchip): void {
   }
   chip.base = base;
   if (doorbell === null && base !== null) {
-    if (model === 'gicv3-its') doorbell = base + 0x10040n;
-    else if (model === 'gicv2m') doorbell = base + 0x40n;
-    else doorbell = base;
+    doorbell = base + defaults.doorbellOffset;
     if (doorbell > U64_MAX) doorbell = null;
   }
-  if (doorbell === null && chip.untranslated) doorbell = 0xfee00000n;
+  if (doorbell === null) doorbell = defaults.fixedDoorbell;
   const hasDoorbell = props.some((p) => p.kind === 'doorbell');
   const hasBase = props.some((p) => p.kind === 'base');
   if (modelProp && model && !hasDoorbell && !hasBase && !chip.untranslated) {
@@ -774,7 +750,7 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
           const chip = lookup(ctx, file, st.target.ref, ['irqchip'], "a map's target");
           if (chip && chip.doorbell !== null) {
             irqchip = chip;
-            output = alignDown(chip.doorbell, pageSize); // the doorbell page
+            output = doorbellPage(chip.doorbell, pageSize);
           }
         }
         if (output === null) break;

@@ -3,8 +3,10 @@
 // maps, direct-region identity maps), the address each device's MSIs are programmed with, and
 // `resolve()`, the one function that hover, `expect` and the doorbell checks share.
 
-import { IntervalIndex, U64_MAX, alignDown, containsPoint, formatSize, hex, type Interval } from './intervals';
+import { IntervalIndex, U64_MAX, containsPoint, formatSize, hex, type Interval } from './intervals';
 import type { Configuration, Device, Domain, Group, Irqchip, Mapping, Perm, Region } from './types';
+import { doorbellPage } from './defaults';
+import { domainLabel } from './labels';
 
 export type Access = 'read' | 'write';
 
@@ -106,7 +108,7 @@ export class Translation {
       config.irqchips
         .filter((c) => c.doorbell !== null)
         .map((c) => {
-          const page = alignDown(c.doorbell!, this.pageSize);
+          const page = doorbellPage(c.doorbell!, this.pageSize);
           return { start: page, last: page + this.pageSize - 1n, chip: c };
         }),
     );
@@ -185,7 +187,7 @@ export class Translation {
   }
 
   doorbellPageOf(chip: Irqchip): bigint | null {
-    return chip.doorbell === null ? null : alignDown(chip.doorbell, this.pageSize);
+    return chip.doorbell === null ? null : doorbellPage(chip.doorbell, this.pageSize);
   }
 
   /**
@@ -257,7 +259,7 @@ export class Translation {
       const own = this.swMsiWindow(d);
       if (!own) continue;
       const chip = d.msi!.irqchip!;
-      const page = alignDown(chip.doorbell!, this.pageSize);
+      const page = doorbellPage(chip.doorbell!, this.pageSize);
       let slot: Slot | undefined;
       if (iommufd) {
         const key = `${page}@${own.start}`;
@@ -310,7 +312,7 @@ export class Translation {
       if (!bind) continue;
       const chip = this.firstAttachedIrqchip(dom);
       if (!chip || chip.doorbell === null) continue;
-      const page = alignDown(chip.doorbell, this.pageSize);
+      const page = doorbellPage(chip.doorbell, this.pageSize);
       const size = bind.giova.last - bind.giova.start;
       if (bind.gpa + size > U64_MAX) continue;
       this.addImplicit(dom.parent, {
@@ -380,7 +382,7 @@ export class Translation {
     const hw = this.untranslatedWindow(d, db);
     if (hw) return { kind: 'address', address: db, how: `the doorbell lies in the hardware MSI region ${hex(hw.start)}..${hex(hw.last)}: physical address` };
     const dom = this.ridDomain(d);
-    const offset = db - alignDown(db, this.pageSize);
+    const offset = db - doorbellPage(db, this.pageSize);
     switch (dom.type) {
       case 'identity':
         return { kind: 'address', address: db, how: 'identity domain: the physical doorbell' };
@@ -431,7 +433,7 @@ export class Translation {
     // 3. by type
     const fault = (cause: FaultCause, stage: 'single' | 'stage-1' | 'stage-2', at: bigint, reason: string, map?: Mapping, on: Domain = dom): Resolution =>
       res(dom, { kind: 'fault', cause, stage, domain: on, at, reason, ...(map ? { map } : {}) });
-    const label = (x: Domain) => `${x.implicit ? x.name : `'${x.name}'`} (${x.type ?? '?'})`;
+    const label = (x: Domain) => `${domainLabel(x)} (${x.type ?? '?'})`;
     switch (dom.type) {
       case null:
         return fault('unmapped', 'single', address, `domain ${label(dom)} has no valid type`);
@@ -473,7 +475,7 @@ export class Translation {
   /** Translate through one paging/DMA table. */
   private stage(dom: Domain, input: bigint, access: Access | null, stage: 'single' | 'stage-2', hops: Hop[]): { out: bigint } | { fault: FaultCause; reason: string; map?: Mapping } {
     const what = stage === 'stage-2' ? 'stage-2 fault' : 'fault';
-    const label = `${dom.implicit ? dom.name : `'${dom.name}'`} (${dom.type})`;
+    const label = `${domainLabel(dom)} (${dom.type})`;
     if (dom.type === 'paging' && dom.iommu && dom.iommu.ias < 64 && input >= 1n << BigInt(dom.iommu.ias)) {
       return { fault: 'aperture', reason: `${what}: ${hex(input)} is outside the ${dom.iommu.ias}-bit aperture of ${label}` };
     }

@@ -4,14 +4,11 @@
 
 import { formatInterval, formatSize, hex, sizeOf } from '../../model/intervals';
 import { describeMapping, type Resolution, type Translation } from '../../model/translation';
+import { domainLabel } from '../../model/labels';
 import type { Device, Domain, Irqchip, Related, Region } from '../../model/types';
 
-export function domLabel(dom: Domain): string {
-  return dom.implicit ? dom.name : `'${dom.name}'`;
-}
-
 export function domRelated(dom: Domain, what = 'the domain'): Related {
-  return { loc: dom.nameLoc, message: `${what}: ${domLabel(dom)} (${dom.type ?? '?'})` };
+  return { loc: dom.nameLoc, message: `${what}: ${domainLabel(dom)} (${dom.type ?? '?'})` };
 }
 
 export function windowRelated(w: Region): Related {
@@ -76,7 +73,7 @@ export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irq
   if (end.map) related.push({ loc: end.map.loc, message: `the map that was hit: ${describeMapping(end.map)}` });
   switch (end.cause) {
     case 'blocked':
-      return { why: `domain ${domLabel(dom)} is blocked: every DMA, MSI writes included, is refused`, related };
+      return { why: `domain ${domainLabel(dom)} is blocked: every DMA, MSI writes included, is refused`, related };
     case 'stage1-abort':
       return { why: `the guest's stage 1 of '${dom.name}' is set to abort: the MSI write faults at stage 1`, related };
     case 'stage1-unmapped': {
@@ -91,7 +88,7 @@ export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irq
     case 'stage2-unmapped': {
       const parent = end.domain;
       if (parent && parent !== dom) related.push(domRelated(parent, 'the stage-2 parent'));
-      return { why: `stage-2 miss: IPA ${hex(end.at)} is not mapped by the parent ${parent ? domLabel(parent) : '?'} (nothing maps the doorbell page ${hex(page)} there)`, related };
+      return { why: `stage-2 miss: IPA ${hex(end.at)} is not mapped by the parent ${parent ? domainLabel(parent) : '?'} (nothing maps the doorbell page ${hex(page)} there)`, related };
     }
     case 'read-only':
       return { why: `the map that translates it is read-only (${end.map ? describeMapping(end.map) : '?'}): the MSI write faults${end.stage === 'stage-1' ? ' at stage 1' : end.stage === 'stage-2' ? ' at stage 2' : ''}`, related };
@@ -105,7 +102,7 @@ export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irq
           return { why: `paging domain '${dom.name}' has no SW_MSI window, so the device is programmed with the physical doorbell, and the domain maps nothing at ${hex(r.address)}`, related };
       }
       if (window && dom.type === 'paging') related.push(windowRelated(window));
-      return { why: `${domLabel(dom)} maps nothing at ${hex(end.at)}`, related };
+      return { why: `${domainLabel(dom)} maps nothing at ${hex(end.at)}`, related };
     }
     default:
       return { why: end.reason, related };

@@ -1,6 +1,7 @@
 // expect-failed: `expect` assertions (language.md §10): resolve the address through the
 // translation model and compare the end of the chain with the assertion.
 
+import { doorbellPage } from '../../model/defaults';
 import { hex } from '../../model/intervals';
 import { describeMapping, formatResolution, type Resolution } from '../../model/translation';
 import type { Expectation, Related } from '../../model/types';
@@ -20,7 +21,7 @@ export function expectationHolds(e: Expectation, r: Resolution, pageSize: bigint
       // x86: delivered in the hardware MSI window as an interrupt
       if (chip.untranslated) return end.interrupt && (end.irqchip === null || end.irqchip === chip || end.irqchip.untranslated);
       if (chip.doorbell === null) return false;
-      const page = chip.doorbell - (chip.doorbell % pageSize);
+      const page = doorbellPage(chip.doorbell, pageSize);
       return end.pa >= page && end.pa < page + pageSize;
     }
   }
@@ -36,7 +37,7 @@ function describeExpected(e: Expectation, pageSize: bigint): string {
     case 'irqchip': {
       const chip = e.result.irqchip;
       if (chip.untranslated) return `expected ${subject} -> ${chip.name} (the hardware MSI window, delivered as an interrupt)`;
-      const page = chip.doorbell === null ? null : chip.doorbell - (chip.doorbell % pageSize);
+      const page = chip.doorbell === null ? null : doorbellPage(chip.doorbell, pageSize);
       return `expected ${subject} -> ${chip.name}${page !== null ? ` (doorbell page ${hex(page)})` : ''}`;
     }
   }

@@ -7,7 +7,7 @@
 //   domains (R5 never runs).
 
 import type * as ast from '../../../../grammar/src/ast';
-import type { AttachEntry, Configuration, Device, Domain, DomainType, Group, Loc } from '../../model/types';
+import type { AttachEntry, Configuration, Device, DomainType, Group, Loc } from '../../model/types';
 import type { Translation } from '../../model/translation';
 
 export const USER_TYPES: readonly DomainType[] = ['paging', 'nested', 'blocked'];
@@ -17,10 +17,6 @@ export function attachesInOrder(config: Configuration): AttachEntry[] {
   const fileOrder = new Map(config.files.map((f, i) => [f, i]));
   const all = config.domains.flatMap((d) => d.attaches);
   return all.sort((a, b) => (fileOrder.get(a.loc.file) ?? 0) - (fileOrder.get(b.loc.file) ?? 0) || a.loc.span.start - b.loc.span.start);
-}
-
-export function domainLabel(d: Domain): string {
-  return d.implicit ? d.name : `'${d.name}'`;
 }
 
 /** The attach that makes a group user-owned, or null when the group stays with the kernel. */

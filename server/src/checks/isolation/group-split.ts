@@ -1,7 +1,8 @@
 // group-split: a second attach of a group's members to another domain.
 
+import { domainLabel } from '../../model/labels';
 import type { AnalysisCheck } from '../check';
-import { attachesInOrder, domainLabel } from './common';
+import { attachesInOrder } from './common';
 
 const check: AnalysisCheck = {
   code: 'group-split',
