@@ -253,6 +253,23 @@ domain a : paging { attach d0 attach d1 }
 `);
     expect(addr(a, 'd1')).toBe('exhausted');
     expect(a.tx.deviceSlots.get(a.config.devices[1]!)!.full).toBe('window');
+    // neither iommufd_sw_msi_get_map nor the MSI cookie checks the window: the page past it is mapped all the same
+    expect(end(res(a, 'd1', 0x800_1040n))).toBe('its1 0x10030040');
+  });
+
+  it('devices whose driver enables no MSIs (none, pci-stub) take no slot', () => {
+    const a = tx(`backend iommufd
+iommu smmu0 { model smmuv3 }
+${chips(3)}
+device d0 { pci 01:00.0 msi its0 }
+device d1 { pci 01:00.1 msi its1 driver pci-stub }
+device d2 { pci 01:00.2 msi its2 driver vfio-pci }
+domain a : paging { attach d0 attach d1 attach d2 }
+`);
+    expect(a.tx.deviceSlots.has(a.config.devices[0]!)).toBe(false);
+    expect(a.tx.deviceSlots.has(a.config.devices[1]!)).toBe(false);
+    expect(addr(a, 'd2')).toBe(0x800_0040n);
+    expect(end(res(a, 'd2', 0x800_0040n))).toBe('its2 0x10050040');
   });
 
   it('dma-api: no implicit maps, the physical doorbell is programmed', () => {

@@ -61,7 +61,11 @@ export interface Slot {
   k: number;
   page: bigint;
   window: Region;
-  /** Slot address, or null when it does not fit (window too small, or the 65th under iommufd). */
+  /**
+   * Slot address, or null for the 65th under iommufd (refused). A slot past the end of its window
+   * still has its address: neither the kernel's iommufd nor its MSI cookie checks the window length,
+   * so the doorbell is mapped there all the same (`full` says so).
+   */
   address: bigint | null;
   irqchip: Irqchip;
   /** The device whose MSI first used the slot. */
@@ -76,6 +80,9 @@ interface IndexedMap extends Interval {
 }
 
 const IOMMUFD_MAX_SW_MSI = 64;
+
+/** Drivers that never enable MSIs, so never make the kernel map a doorbell (language.md §9). */
+const ALLOCATES_MSI = (driver: string): boolean => driver !== 'none' && driver !== 'pci-stub';
 
 function permText(p: Perm): string {
   return (p.read ? 'r' : '') + (p.write ? 'w' : '') || '-';
@@ -229,6 +236,7 @@ export class Translation {
   private wantsSwMsi(d: Device): boolean {
     const chip = d.msi?.irqchip;
     if (!chip || chip.untranslated || chip.doorbell === null) return false;
+    if (!ALLOCATES_MSI(d.driver)) return false; // no driver that enables MSIs: no doorbell is ever mapped
     if (this.config.backend === 'dma-api') return false;
     if (this.untranslatedWindow(d, chip.doorbell)) return false; // a hardware MSI page: physical address
     if (this.config.backend === 'vfio-type1' && this.hwMsiRegions(d).length > 0) return false; // R23: no MSI cookie
@@ -268,7 +276,7 @@ export class Translation {
           const k = perStart.get(own.start) ?? 0;
           const addr = own.start + BigInt(k) * this.pageSize;
           const full = globalCount >= IOMMUFD_MAX_SW_MSI ? 'iommufd-64' : addr + this.pageSize - 1n > own.last ? 'window' : null;
-          slot = { k, page, window: own, address: full ? null : addr, irqchip: chip, firstUser: d, full };
+          slot = { k, page, window: own, address: full === 'iommufd-64' ? null : addr, irqchip: chip, firstUser: d, full };
           if (full !== 'iommufd-64') {
             perStart.set(own.start, k + 1);
             globalCount++;
@@ -283,7 +291,7 @@ export class Translation {
           const k = cookie.slots.size;
           const addr = cookie.window.start + BigInt(k) * this.pageSize;
           const full = addr + this.pageSize - 1n > cookie.window.last ? 'window' : null;
-          slot = { k, page, window: cookie.window, address: full ? null : addr, irqchip: chip, firstUser: d, full };
+          slot = { k, page, window: cookie.window, address: addr, irqchip: chip, firstUser: d, full };
           cookie.slots.set(page, slot);
         }
       }
@@ -404,7 +412,7 @@ export class Translation {
   private slotAddress(d: Device, db: bigint, offset: bigint): Programmed {
     const slot = this.deviceSlots.get(d);
     if (slot) {
-      if (slot.address === null) return { kind: 'exhausted', window: slot.window, how: `no SW_MSI slot left for doorbell page ${hex(slot.page)}` };
+      if (slot.full !== null || slot.address === null) return { kind: 'exhausted', window: slot.window, how: `no SW_MSI slot left for doorbell page ${hex(slot.page)}` };
       return { kind: 'address', address: slot.address + offset, how: `SW_MSI slot ${slot.k} at ${hex(slot.address)} + doorbell offset ${hex(offset)}` };
     }
     const why = this.config.backend === 'dma-api' ? 'dma-api backend: paging domains get no SW_MSI maps' : 'no SW_MSI window';
