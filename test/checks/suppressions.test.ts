@@ -20,6 +20,14 @@ describe('suppressions', () => {
 }
 `);
   });
+  it('a line holding only comments is its own line: the suppression covers the next statement', () => {
+    check(`${HEAD}domain vm : paging {
+  attach nic
+  /* quirk */ // iommu-check: ignore map-unaligned
+  map 0x1000_0000 -> 0x8_0000_0000 size 0x1800
+}
+`);
+  });
   it('several codes in one comment, and # comments', () => {
     check(`${HEAD}domain vm : paging {
   attach nic

@@ -29,6 +29,17 @@ function statementSpans(file: SourceFile): ast.Span[] {
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
+/** Nothing but whitespace and comments between two offsets (a line holding only comments is "its own line"). */
+function onlyCommentsBetween(file: SourceFile, from: number, to: number): boolean {
+  let o = from;
+  for (const k of file.ast.comments) {
+    if (k.span.end <= from || k.span.start >= to) continue;
+    if (file.text.slice(o, Math.max(o, k.span.start)).trim() !== '') return false;
+    o = Math.max(o, k.span.end);
+  }
+  return file.text.slice(o, to).trim() === '';
+}
+
 export function parseSuppressions(file: SourceFile): Suppression[] {
   const out: Suppression[] = [];
   let stmts: ast.Span[] | null = null;
@@ -50,7 +61,7 @@ export function parseSuppressions(file: SourceFile): Suppression[] {
     if (codes.length === 0) continue;
     const pos = file.lines.position(c.span.start);
     const lineStart = file.lines.lineStart(pos.line);
-    const ownLine = file.text.slice(lineStart, c.span.start).trim() === '';
+    const ownLine = onlyCommentsBetween(file, lineStart, c.span.start);
     if (m[1] === 'ignore-file') {
       out.push({ file, comment: c, scope: 'file', span: { start: 0, end: file.text.length }, codes });
     } else if (ownLine) {
