@@ -15,6 +15,7 @@ import { didYouMean } from '../spelling';
 import { importSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
 import { fsReason, UsageError, type CliIo } from './io';
+import { runSnapshot } from './snapshot';
 import { runTranslate, TRANSLATE_HELP } from './translate';
 
 declare const IOMMU_CHECK_VERSION: string | undefined;
@@ -30,6 +31,9 @@ Usage:
   iommu-check import-sysfs DIR [--output FILE]
                                          turn a copy of /sys/kernel/iommu_groups (and, where
                                          present, /sys/bus/pci/devices/*/iommu_group) into .iommu text
+  iommu-check snapshot [--sysfs DIR] [--output FILE]
+                                         collect this machine (groups, devices, IOMMUs, config
+                                         space, ACPI tables, cmdline) into one .tar.gz archive
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
   iommu-check --stdio | --lsp            run the language server over stdio
@@ -294,6 +298,8 @@ export function main(argv: readonly string[], io: CliIo): number {
         return runImport(rest, io);
       case 'import-acpi':
         return runImportAcpi(rest, io, VERSION);
+      case 'snapshot':
+        return runSnapshot(rest, io, VERSION);
       default:
         return runCheck(argv, io);
     }
