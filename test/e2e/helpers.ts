@@ -13,7 +13,8 @@ export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'
 export const VSIX = join(ROOT, 'dist', `iommu-check-${VERSION}.vsix`);
 export const CLI = join(ROOT, 'dist', 'iommu-check.js');
 export const CACHE = process.env.IOMMU_E2E_CACHE || join(homedir(), '.cache', 'iommu-check-e2e');
-export const CODE_SERVER = join(CACHE, 'code-server', 'node_modules', '.bin', 'code-server');
+/** code-server on its own Node (scripts/e2e-setup.sh writes this wrapper), whatever Node runs the tests. */
+export const CODE_SERVER = join(CACHE, 'vscode', 'code-server');
 export const CHROMIUM = process.env.IOMMU_E2E_CHROMIUM || '/usr/bin/chromium';
 /** Multiplies every wait (slow machines: TIMEOUT_SCALE=3). */
 export const TIMEOUT_SCALE = Number(process.env.TIMEOUT_SCALE || '1') || 1;
