@@ -89,6 +89,7 @@ describe('internal failures', () => {
       cwd: dir,
       env: {},
       isTTY: false,
+      readStdin: () => Buffer.alloc(0),
     });
     expect(code).toBe(2);
     expect(err).toBe('iommu-check: disk on fire (internal error; please report)\n');

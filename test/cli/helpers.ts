@@ -12,7 +12,7 @@ export interface Run {
   err: string;
 }
 
-export function run(argv: string[], opts: { cwd: string; env?: Record<string, string>; isTTY?: boolean }): Run {
+export function run(argv: string[], opts: { cwd: string; env?: Record<string, string>; isTTY?: boolean; stdin?: string | Buffer }): Run {
   let out = '';
   let err = '';
   const code = main(argv, {
@@ -21,6 +21,10 @@ export function run(argv: string[], opts: { cwd: string; env?: Record<string, st
     cwd: opts.cwd,
     env: opts.env ?? {},
     isTTY: opts.isTTY ?? false,
+    readStdin: () => {
+      if (opts.stdin === undefined) throw Object.assign(new Error('EAGAIN: no input'), { code: 'EAGAIN' });
+      return Buffer.from(opts.stdin);
+    },
   });
   return { code, out, err };
 }

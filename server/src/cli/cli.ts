@@ -84,6 +84,8 @@ interface CheckOptions {
   config: string | null;
   color: ColorMode;
   quiet: boolean;
+  /** The name standard input (`-`) is checked under. */
+  stdinFilename: string | null;
   paths: string[];
 }
 
@@ -95,7 +97,7 @@ const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--co
 export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs'];
 
 function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
-  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, paths: [] };
+  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, stdinFilename: null, paths: [] };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -156,6 +158,9 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'versi
       case '--config':
         o.config = value!;
         break;
+      case '--stdin-filename':
+        o.stdinFilename = value!;
+        break;
       default:
         throw new UsageError(`unknown option '${name}'${didYouMean(name, CHECK_OPTIONS)} (see --help)`);
     }
@@ -173,6 +178,35 @@ function mistypedSubcommand(arg: string, cwd: string): string | null {
   if (arg.includes('/') || arg.includes('.') || fs.existsSync(path.resolve(cwd, arg))) return null;
   const hint = didYouMean(arg, SUBCOMMANDS);
   return hint ? `'${arg}' is neither a file nor a subcommand${hint}` : null;
+}
+
+/** Paths that are standard input: read from descriptor 0 (opening them fails for a socket). */
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/**
+ * `-` among the paths: read standard input once and check it as `--stdin-filename` (default
+ * `<stdin>` in the working directory), which names it in messages and places it for includes
+ * and config discovery. Replaces `-` in `o.paths` with that name.
+ */
+function readStdinInput(o: CheckOptions, io: CliIo): Map<string, string> {
+  const dashes = o.paths.filter((p) => p === '-' || STDIN_PATHS.has(p)).length;
+  if (dashes === 0) {
+    if (o.stdinFilename !== null) throw new UsageError("--stdin-filename names standard input, which is read only when '-' is among the paths");
+    return new Map();
+  }
+  if (dashes > 1) throw new UsageError("'-' (standard input) can be given once");
+  const given = o.paths.find((p) => p === '-' || STDIN_PATHS.has(p))!;
+  const name = o.stdinFilename ?? (given === '-' ? '<stdin>' : given);
+  if (name === '' || name === '-') throw new UsageError('--stdin-filename needs a file name');
+  let bytes: Buffer;
+  try {
+    bytes = io.readStdin();
+  } catch (e) {
+    throw new UsageError(`cannot read standard input: ${fsReason(e)}`);
+  }
+  o.paths = o.paths.map((p) => (p === given ? name : p));
+  // decoded as UTF-8; bytes that are not (or NULs) become one error on the file, as for any file
+  return new Map([[path.resolve(io.cwd, name), bytes.toString('utf8')]]);
 }
 
 /** Only the errors, with the counts to match (`--quiet`). */
@@ -210,7 +244,8 @@ function runCheck(argv: readonly string[], io: CliIo): number {
   if (o.paths.length === 0) throw new UsageError('no files to check (usage: iommu-check [options] PATH...; see --help)');
   const typo = mistypedSubcommand(o.paths[0]!, io.cwd);
   if (typo) throw new UsageError(typo);
-  const checked = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null });
+  const stdin = readStdinInput(o, io);
+  const checked = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null, texts: stdin });
   const result = o.quiet ? onlyErrors(checked) : checked;
   const colour = useColour(o.color, io.env, o.output === null && io.isTTY);
   let text: string;

@@ -1,5 +1,6 @@
 // What the command line needs from its surroundings, injectable so that tests run it in-process.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface CliIo {
@@ -14,6 +15,8 @@ export interface CliIo {
   isTTY: boolean;
   /** The terminal's width, when standard output is one. */
   columns?: number;
+  /** All of standard input (for the path `-`). */
+  readStdin(): Buffer;
 }
 
 /** A mistake of the user (bad option, unreadable file, malformed config): one line, exit 2. */
@@ -35,8 +38,33 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    readStdin: readAllStdin,
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
+}
+
+/** All of standard input, also when it is a non-blocking pipe or a socket (EAGAIN: wait, retry). */
+function readAllStdin(): Buffer {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
 }
 
 /** The path shown for a file: relative to the working directory when inside it, else absolute. */
