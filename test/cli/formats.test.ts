@@ -98,9 +98,13 @@ describe('sarif', () => {
     run0.tool.driver.rules.forEach((rule: any, i: number) => {
       expect(rule.defaultConfiguration.level).toBe(level[CHECKS[i]!.severity]);
       expect(rule.shortDescription.text).toBe(CHECKS[i]!.title);
-      expect(rule.fullDescription.text).toContain(CHECKS[i]!.explain);
-      expect(rule.help.text).toContain(CHECKS[i]!.explain);
-      expect(rule.help.markdown).toContain(CHECKS[i]!.explain);
+      const x = CHECKS[i]!.explanation;
+      expect(rule.fullDescription.text).toBe(`${CHECKS[i]!.title} ${x.what}`);
+      for (const part of [x.why, x.fix]) {
+        expect(rule.help.text).toContain(part);
+        expect(rule.help.markdown).toContain(part);
+      }
+      expect(rule.help.markdown).toContain('Fires:\n\n```iommu\n');
       expect(rule.properties.tags).toContain(CHECKS[i]!.family);
     });
     expect(run0.originalUriBaseIds['%SRCROOT%'].uri).toBe(`file://${dir}/`);

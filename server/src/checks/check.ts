@@ -15,8 +15,8 @@ export interface CheckInfo {
   family: Family;
   /** One line: what it finds. */
   title: string;
-  /** Why the kernel cares and how to fix it (for `explain`, SARIF help, hover on suppressions). */
-  explain: string;
+  /** What it means, why the kernel cares, how to fix it, examples (checks/explanation.ts renders it). */
+  explanation: Explanation;
   /** Kernel rules behind it (domain.md). */
   rules?: string;
 }
@@ -43,4 +43,35 @@ export type CheckDefinition = AnalysisCheck | EmittedCheck;
 
 export function isAnalysisCheck(c: CheckDefinition): c is AnalysisCheck {
   return typeof c.run === 'function';
+}
+
+/** A configuration of an example: one file, or a root file with the files it includes. */
+export type Example = string | { root: string; files: Readonly<Record<string, string>> };
+
+/**
+ * What a code means, for `explain`, SARIF rule help, hover on a suppression and docs/checks.md.
+ * The examples are checked by the tests: `fires` raises the code, `nearMiss` (a small change
+ * away) does not and is otherwise clean but for `unused-object` notes.
+ */
+export interface Explanation {
+  /** The range the diagnostic is reported on. */
+  anchor: string;
+  /** When it fires. */
+  what: string;
+  /** Why the kernel cares: what it does and the errno or message a user meets. */
+  why: string;
+  /** How to fix it. */
+  fix: string;
+  fires: Example;
+  nearMiss: Example;
+}
+
+/**
+ * An example configuration written indented in a check file: drops the first line break and
+ * the common indentation, ends with one line break.
+ */
+export function example(strings: TemplateStringsArray): string {
+  const lines = strings.raw.join('').replace(/^\n/, '').replace(/\n[ \t]*$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n') + '\n';
 }

@@ -1,31 +1,10 @@
-// `iommu-check explain [CODE]`: the registry's explanation of a check, or the list of checks.
+// `iommu-check explain [CODE]`: the registry's explanation of a check (checks/explanation.ts),
+// or the list of checks.
 
+import { explainText, FAMILY_TITLE } from '../checks/explanation';
 import { CHECK_BY_CODE, CHECKS, type Family } from '../checks/registry';
 import { UsageError } from './io';
 import { editDistance } from '../spelling';
-
-const FAMILY_TITLE: Record<Family, string> = {
-  'syntax-and-names': 'Syntax and names',
-  isolation: 'Group isolation',
-  reserved: 'Reserved regions and address space',
-  doorbells: 'MSI doorbells',
-  nesting: 'Nesting',
-  hygiene: 'Assertions and hygiene',
-};
-
-/** Wrap prose at `width` columns (words are never split). */
-export function wrap(text: string, width = 96, indent = ''): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(indent + line);
-  return lines.join('\n');
-}
 
 export function explainList(): string {
   const width = Math.max(...CHECKS.map((c) => c.code.length));
@@ -50,17 +29,5 @@ export function explainCode(code: string): string {
     const hint = near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : '';
     throw new UsageError(`unknown check code '${code}'${hint} (run 'iommu-check explain' for the list)`);
   }
-  const out = [
-    `${c.code} — ${c.title}`,
-    '',
-    `Default severity: ${c.severity}    Family: ${FAMILY_TITLE[c.family]}${c.rules ? `    Kernel rules: ${c.rules}` : ''}`,
-    '',
-    wrap(c.explain),
-    '',
-    wrap(
-      `To change its severity: --rule ${c.code}=off|information|warning|error, or { "rules": { "${c.code}": "warning" } } in .iommu-check.json. ` +
-        `To silence one occurrence: \`// iommu-check: ignore ${c.code} -- reason\` on the line before the statement (or at the end of its line).`,
-    ),
-  ];
-  return out.join('\n') + '\n';
+  return explainText(c);
 }

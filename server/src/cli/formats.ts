@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
+import { sarifHelp } from '../checks/explanation';
 import { CHECKS, type CheckInfo } from '../checks/registry';
 import type { Diagnostic, Loc, Severity } from '../model/types';
 import type { CheckResult } from './check';
@@ -77,16 +78,13 @@ function ruleName(code: string): string {
 }
 
 function sarifRule(c: CheckInfo) {
-  const rules = c.rules ? `\n\nKernel rules: ${c.rules}.` : '';
+  const help = sarifHelp(c);
   return {
     id: c.code,
     name: ruleName(c.code),
     shortDescription: { text: c.title },
-    fullDescription: { text: `${c.title} ${c.explain}` },
-    help: {
-      text: `${c.explain}${rules}\n\nSilence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with --rule ${c.code}=SEVERITY.`,
-      markdown: `**${c.title}**\n\n${c.explain}${rules}\n\nSilence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with \`--rule ${c.code}=SEVERITY\` or in \`.iommu-check.json\`.`,
-    },
+    fullDescription: { text: help.fullDescription },
+    help: { text: help.text, markdown: help.markdown },
     defaultConfiguration: { level: SARIF_LEVEL[c.severity] },
     properties: { tags: ['iommu', c.family] },
   };

@@ -4,6 +4,7 @@
 // the check's explanation.
 
 import type * as ast from '../../../grammar/src/ast';
+import { hoverMarkdown } from '../checks/explanation';
 import { CHECK_BY_CODE } from '../checks/registry';
 import { parseSuppressions } from '../checks/suppressions';
 import { formatSize, hex, hex16, hexGrouped, mergeTouching, type Interval } from '../model/intervals';
@@ -31,7 +32,7 @@ export function hover(a: AnalysisOf, file: SourceFile, offset: number): HoverRes
     const info = CHECK_BY_CODE.get(c.code);
     if (!info) return { contents: `\`${c.code}\` is not a check code`, span: c.span };
     return {
-      contents: `**${info.code}** (${info.severity}, ${info.family})\n\n${info.title}\n\n${info.explain}${info.rules ? `\n\nKernel rules: ${info.rules}` : ''}`,
+      contents: hoverMarkdown(info),
       span: c.span,
     };
   }

@@ -1,7 +1,7 @@
 // sw-msi-exhausted: a device's doorbell page gets no SW_MSI slot.
 
 import { formatInterval, hex, sizeOf } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { chipRelated, domRelated, msiDevices, windowRelated } from './common';
 
 const check: AnalysisCheck = {
@@ -9,8 +9,28 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'doorbells',
   title: "A device's doorbell page gets no SW_MSI slot.",
-  explain:
-    'The SW_MSI window holds one page per distinct doorbell; iommufd also allows at most 64 per context (-EOVERFLOW, R35c). Widen the window or use fewer doorbells.',
+  explanation: {
+    anchor: "the device's `msi`",
+    what: 'Its doorbell page gets no slot: the window holds fewer pages than distinct doorbells, or a 65th doorbell under `iommufd` (-EOVERFLOW).',
+    why: 'The SW_MSI window holds one page per distinct doorbell; iommufd also allows at most 64 per context (-EOVERFLOW, R35c). Widen the window or use fewer doorbells.',
+    fix: "Widen the SW_MSI window (one page per distinct doorbell) or route the devices' MSIs to fewer irqchips.",
+    fires: example`
+      iommu smmu0 { model smmuv3  sw-msi 0x0800_0000 size 4K }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      irqchip its1 { model gicv3-its base 0x0A08_0000 }
+      device a { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      device b { pci 0000:02:00.0 msi its1 driver vfio-pci }
+      domain vm : paging { attach a  attach b }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3  sw-msi 0x0800_0000 size 1M }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      irqchip its1 { model gicv3-its base 0x0A08_0000 }
+      device a { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      device b { pci 0000:02:00.0 msi its1 driver vfio-pci }
+      domain vm : paging { attach a  attach b }
+    `,
+  },
   rules: 'R33, R35c, M28',
   run(ctx) {
     const { tx, config } = ctx;

@@ -2,7 +2,7 @@
 // irqchip's doorbell page with write permission.
 
 import { hex } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { chipRelated, explainMiss, msiDevices, rmrMismatch } from './common';
 
 const check: AnalysisCheck = {
@@ -10,8 +10,30 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'doorbells',
   title: "A device's MSI write does not reach its irqchip's doorbell.",
-  explain:
-    'On Arm, MSI writes are DMA: the address the device is programmed with is translated by its domain, and must land on the doorbell page with write permission, or the interrupt is lost as a translation fault (R32–R40).',
+  explanation: {
+    anchor: "the device's `msi`",
+    what: "The address the device is programmed with does not resolve, for a write, to its irqchip's doorbell page. The message names the hop that broke: stage-1 miss (no RMR / identity map), stage-2 miss, a map to memory instead of the doorbell, a read-only map, a `blocked` domain, no SW_MSI window in a `paging` domain. When the cause is a missing SW_MSI slot, `sw-msi-exhausted` is reported instead.",
+    why: 'On Arm, MSI writes are DMA: the address the device is programmed with is translated by its domain, and must land on the doorbell page with write permission, or the interrupt is lost as a translation fault (R32–R40).',
+    fix: 'Make the programmed address reach the doorbell page with write permission: keep a SW_MSI window (the kernel maps the doorbell there), map the doorbell (`map IOVA -> its0 w`), give nested guests an `rmr` over the window or an `msi-bind`.',
+    fires: example`
+      iommu smmu0 { model smmuv3  sw-msi none }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain vm : paging {
+        attach nic
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain vm : paging {
+        attach nic
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+    `,
+  },
   rules: 'R32–R40, M24–M27, M31, M35',
   run(ctx) {
     const { tx, config } = ctx;

@@ -5,7 +5,7 @@ import { doorbellPage } from '../../model/defaults';
 import { hex } from '../../model/intervals';
 import { describeMapping, formatResolution, type Resolution } from '../../model/translation';
 import type { Expectation, Related } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 /** Does the resolution satisfy the expectation? */
 export function expectationHolds(e: Expectation, r: Resolution, pageSize: bigint): boolean {
@@ -48,8 +48,30 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'hygiene',
   title: 'An expect assertion does not hold.',
-  explain:
-    'The configuration does not translate the address as asserted; the message shows the actual chain, hop by hop.',
+  explanation: {
+    anchor: 'the `expect`',
+    what: 'The assertion does not hold; the message shows the actual chain.',
+    why: 'The configuration does not translate the address as asserted; the message shows the actual chain, hop by hop.',
+    fix: 'Fix the configuration, or the expectation: the message shows the chain the address actually takes.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      expect gpu 0x4000_1000 -> 0x9_0000_1000
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      expect gpu 0x4000_1000 -> 0x8_0000_1000
+    `,
+  },
   run(ctx) {
     const { tx, config } = ctx;
     for (const e of config.expectations) {

@@ -9,15 +9,30 @@
 // cannot be read (the missing use may be there), nor for a group one of whose listings failed.
 
 import type { Symbol } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
   code: 'unused-object',
   severity: 'information',
   family: 'hygiene',
   title: 'An iommu, irqchip, group or domain nothing refers to.',
-  explain:
-    'Legal (a domain with maps and no devices is a valid IOAS, T10), but often a leftover or a typo.',
+  explanation: {
+    anchor: 'the name',
+    what: 'An `iommu`, `irqchip` or `group` nothing refers to, or a domain nothing is attached to and no nested domain uses as parent (legal: T10).',
+    why: 'Legal (a domain with maps and no devices is a valid IOAS, T10), but often a leftover or a typo.',
+    fix: 'Remove the leftover, or use it (a typo in a reference often leaves the intended object unused).',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      irqchip spare { model gicv3-its base 0x1000_0000 }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      irqchip its0 { model gicv3-its base 0x1000_0000 }
+      device nic { pci 0000:02:00.0 msi its0 }
+    `,
+  },
   run(ctx) {
     const { config } = ctx;
     // An unresolved name, a syntax error or an unreadable include may hide the very use that is

@@ -3,15 +3,34 @@
 // models (different ops, R4); paging, DMA and nested domains are finalised per instance.
 
 import type { Loc, Related } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
   code: 'domain-iommu-mismatch',
   severity: 'error',
   family: 'isolation',
   title: 'One domain used by devices behind different IOMMU instances.',
-  explain:
-    "A domain belongs to one IOMMU instance: attaching it to a device behind another instance fails with -EINVAL (R4). Use one domain per IOMMU instance (iommufd's auto domains do this silently).",
+  explanation: {
+    anchor: 'the `attach` (or `iommu`) that brings the second instance',
+    what: "One domain used by devices behind different IOMMU instances, or a domain's `iommu` differing from an attached device's.",
+    why: "A domain belongs to one IOMMU instance: attaching it to a device behind another instance fails with -EINVAL (R4). Use one domain per IOMMU instance (iommufd's auto domains do this silently).",
+    fix: 'Use one domain per IOMMU instance, with the same maps.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      iommu smmu1 { model smmuv3 }
+      device a { pci 0000:01:00.0 iommu smmu0 driver vfio-pci }
+      device b { pci 0000:02:00.0 iommu smmu1 driver vfio-pci }
+      domain vm : paging { attach a  attach b }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      iommu smmu1 { model smmuv3 }
+      device a { pci 0000:01:00.0 iommu smmu0 driver vfio-pci }
+      device b { pci 0000:02:00.0 iommu smmu1 driver vfio-pci }
+      domain vm0 : paging { attach a }
+      domain vm1 : paging { attach b }
+    `,
+  },
   rules: 'R4, M7',
   run(ctx) {
     for (const dom of ctx.config.domains) {

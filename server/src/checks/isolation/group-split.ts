@@ -1,7 +1,7 @@
 // group-split: a second attach of a group's members to another domain.
 
 import { domainLabel } from '../../model/labels';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { attachesInOrder } from './common';
 
 const check: AnalysisCheck = {
@@ -9,8 +9,27 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'isolation',
   title: 'Members of one IOMMU group would translate through different domains.',
-  explain:
-    'A domain is always set for a whole group: the kernel walks every device of the group when attaching (R1), and iommufd returns -EINVAL when a second member of a group names a different HWPT (R16a). Attach the whole group to one domain.',
+  explanation: {
+    anchor: 'the later `attach` that puts a group member in a second RID domain',
+    what: 'Members of one group would translate through different domains (-EINVAL).',
+    why: 'A domain is always set for a whole group: the kernel walks every device of the group when attaching (R1), and iommufd returns -EINVAL when a second member of a group names a different HWPT (R16a). Attach the whole group to one domain.',
+    fix: 'Attach the whole group (or every member) to one domain.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      device audio { pci 0000:01:00.1 driver vfio-pci }
+      group g { gpu audio }
+      domain a : paging { attach gpu }
+      domain b : paging { attach audio }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      device audio { pci 0000:01:00.1 driver vfio-pci }
+      group g { gpu audio }
+      domain a : paging { attach g }
+    `,
+  },
   rules: 'R1, R16a, M1',
   run(ctx) {
     for (const a of attachesInOrder(ctx.config)) {

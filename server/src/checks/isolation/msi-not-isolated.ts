@@ -2,7 +2,7 @@
 // A member without `msi` (INTx only, or MSI not modelled) has no irqchip to judge: it is not
 // reported.
 
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { userOwningAttach } from './common';
 
 const check: AnalysisCheck = {
@@ -10,8 +10,25 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'isolation',
   title: 'A user-owned group has a member whose MSIs are not isolated.',
-  explain:
-    'VFIO and iommufd require isolated MSIs (interrupt remapping, a GICv3 ITS) unless allow_unsafe_interrupts is set: otherwise -EPERM, "No interrupt remapping support. Use the module param allow_unsafe_interrupts…" (R15, R36).',
+  explanation: {
+    anchor: 'the `attach`',
+    what: 'A user-owned group has a member whose MSIs are not isolated (`gicv2m`, `x86-compat`, `not-isolated`) and `allow-unsafe-interrupts` is off (-EPERM).',
+    why: 'VFIO and iommufd require isolated MSIs (interrupt remapping, a GICv3 ITS) unless allow_unsafe_interrupts is set: otherwise -EPERM, "No interrupt remapping support. Use the module param allow_unsafe_interrupts…" (R15, R36).',
+    fix: 'Use an isolating irqchip (GICv3 ITS, interrupt remapping), or accept the risk explicitly with `allow-unsafe-interrupts`.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip v2m { model gicv2m base 0x0802_0000 }
+      device nic { pci 0000:01:00.0 msi v2m driver vfio-pci }
+      domain vm : paging { attach nic }
+    `,
+    nearMiss: example`
+      allow-unsafe-interrupts
+      iommu smmu0 { model smmuv3 }
+      irqchip v2m { model gicv2m base 0x0802_0000 }
+      device nic { pci 0000:01:00.0 msi v2m driver vfio-pci }
+      domain vm : paging { attach nic }
+    `,
+  },
   rules: 'R15, R36, M30',
   run(ctx) {
     const { config, tx } = ctx;

@@ -1,6 +1,6 @@
 // pasid-conflict: a second domain attached to the same (group, PASID).
 
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { attachesInOrder } from './common';
 import { pasidAttaches } from './pasid';
 
@@ -9,8 +9,24 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'isolation',
   title: 'Two domains attached to the same (group, PASID).',
-  explain:
-    'Only one domain may be attached per group and PASID: the second attach fails with -EBUSY (R45).',
+  explanation: {
+    anchor: 'the second attachment',
+    what: 'Two domains attached to the same (group, PASID) (-EBUSY).',
+    why: 'Only one domain may be attached per group and PASID: the second attach fails with -EBUSY (R45).',
+    fix: 'Give each domain its own PASID, or detach the first.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device acc { pci 0000:03:00.0 driver vfio-pci  pasid 8 }
+      domain a : paging { attach acc pasid 1 }
+      domain b : paging { attach acc pasid 1 }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device acc { pci 0000:03:00.0 driver vfio-pci  pasid 8 }
+      domain a : paging { attach acc pasid 1 }
+      domain b : paging { attach acc pasid 2 }
+    `,
+  },
   rules: 'R45',
   run(ctx) {
     for (const { a, dev, group, pasid: p, invalid, first } of pasidAttaches(attachesInOrder(ctx.config))) {

@@ -5,7 +5,7 @@
 
 import { formatInterval } from '../../model/intervals';
 import type { AttachEntry, Device, Domain, Loc } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { before } from './common';
 
 const check: AnalysisCheck = {
@@ -13,8 +13,22 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'isolation',
   title: 'A device with a `direct` reserved region is put in a user or blocked domain.',
-  explain:
-    'A device with an IOMMU_RESV_DIRECT region (RMRR, IORT RMR without remap-permitted) gets require_direct: the kernel refuses to attach a blocking domain ("Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping"), and user ownership passes through blocking, so the device cannot be assigned (R13).',
+  explanation: {
+    anchor: 'the `attach`',
+    what: 'A device with a `direct` reserved region is put in a `paging`, `nested` or `blocked` domain: the kernel refuses to block it, so it cannot be assigned.',
+    why: 'A device with an IOMMU_RESV_DIRECT region (RMRR, IORT RMR without remap-permitted) gets require_direct: the kernel refuses to attach a blocking domain ("Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping"), and user ownership passes through blocking, so the device cannot be assigned (R13).',
+    fix: 'Leave the device in its default (DMA or identity) domain, or get firmware that marks the region relaxable (remap permitted).',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device ncsi { pci 0000:05:00.0 driver vfio-pci  reserved 0xEC00_0000 size 64K direct }
+      domain vm : paging { attach ncsi }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device ncsi { pci 0000:05:00.0 driver vfio-pci  reserved 0xEC00_0000 size 64K direct-relaxable }
+      domain vm : paging { attach ncsi }
+    `,
+  },
   rules: 'R13, M11',
   run(ctx) {
     const { config, tx } = ctx;

@@ -1,14 +1,28 @@
 // `unknown-name`: raised while parsing and building the model.
 
-import type { EmittedCheck } from '../check';
+import { example, type EmittedCheck } from '../check';
 
 const check: EmittedCheck = {
   code: 'unknown-name',
   severity: 'error',
   family: 'syntax-and-names',
   title: 'A name that no declaration defines.',
-  explain:
-    'Every name used (an attached device, an irqchip, a parent domain, an iommu) must be declared somewhere in the configuration: in this file or a file it includes. Names are visible regardless of declaration order.',
+  explanation: {
+    anchor: 'the reference',
+    what: 'A name that no declaration defines.',
+    why: 'Every name used (an attached device, an irqchip, a parent domain, an iommu) must be declared somewhere in the configuration: in this file or a file it includes. Names are visible regardless of declaration order.',
+    fix: 'Declare the object, or correct the spelling. Names are visible across includes and regardless of order.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging { attach gpu0 }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging { attach gpu }
+    `,
+  },
   emittedBy: 'model',
 };
 

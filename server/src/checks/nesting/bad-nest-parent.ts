@@ -2,15 +2,44 @@
 // same IOMMU.
 
 import type { Loc } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
   code: 'bad-nest-parent',
   severity: 'error',
   family: 'nesting',
   title: 'The parent of a nested domain is not a nest-parent paging domain on the same IOMMU.',
-  explain:
-    'IOMMU_HWPT_ALLOC of a nested HWPT needs a HWPT_PAGING parent allocated with NEST_PARENT, not itself nested, from the same driver and instance (-EINVAL, R43).',
+  explanation: {
+    anchor: 'the `parent`',
+    what: 'The parent is not a `paging` domain with `nest-parent`, is itself nested, or sits on another IOMMU instance.',
+    why: 'IOMMU_HWPT_ALLOC of a nested HWPT needs a HWPT_PAGING parent allocated with NEST_PARENT, not itself nested, from the same driver and instance (-EINVAL, R43).',
+    fix: "Make the parent a `paging` domain with `nest-parent`, on the same IOMMU as the nested domain's devices.",
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging { map 0x4000_0000 -> 0x8_0000_0000 size 1G }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging {
+        nest-parent
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+      }
+    `,
+  },
   rules: 'R43, M38',
   run(ctx) {
     for (const dom of ctx.config.domains) {

@@ -1,14 +1,26 @@
 // nesting-unsupported: a nest-parent or nested domain on an IOMMU without nesting support.
 
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
   code: 'nesting-unsupported',
   severity: 'error',
   family: 'nesting',
   title: 'A nest-parent or nested domain on an IOMMU without nesting.',
-  explain:
-    'Only IOMMUs with nesting support (SMMUv3 with FEAT_NESTING, VT-d scalable mode) can host nested translation (R43).',
+  explanation: {
+    anchor: "the domain's name",
+    what: 'A `nest-parent` or `nested` domain on an IOMMU without `nesting`.',
+    why: 'Only IOMMUs with nesting support (SMMUv3 with FEAT_NESTING, VT-d scalable mode) can host nested translation (R43).',
+    fix: 'Use an IOMMU with nesting (SMMUv3 with FEAT_NESTING, VT-d scalable mode), or a single-stage `paging` domain.',
+    fires: example`
+      iommu smmu0 { model smmuv3  no-nesting }
+      domain s2 : paging { nest-parent }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      domain s2 : paging { nest-parent }
+    `,
+  },
   rules: 'R43',
   run(ctx) {
     for (const dom of ctx.config.domains) {

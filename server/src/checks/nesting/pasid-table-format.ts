@@ -2,15 +2,49 @@
 // IOMMU model.
 
 import type { Loc } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
   code: 'pasid-table-format',
   severity: 'error',
   family: 'nesting',
   title: 'The PASID table format does not match the IOMMU model.',
-  explain:
-    'SMMUv3 uses a guest-owned CD table per STE; VT-d binds first-stage tables per PASID (R47).',
+  explanation: {
+    anchor: 'the `format`',
+    what: 'The table format does not match the IOMMU model (`smmuv3` table on `vtd`…).',
+    why: 'SMMUv3 uses a guest-owned CD table per STE; VT-d binds first-stage tables per PASID (R47).',
+    fix: 'Use the table format of the IOMMU model: `smmuv3` (CD table) on SMMUv3, `vtd` on VT-d.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging {
+        nest-parent
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+        pasid-table 0x4000_0000 size 64K format vtd
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging {
+        nest-parent
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+        pasid-table 0x4000_0000 size 64K format smmuv3
+      }
+    `,
+  },
   rules: 'R47, M43',
   run(ctx) {
     const { tx } = ctx;

@@ -3,7 +3,7 @@
 
 import { formatInterval, type Interval } from '../../model/intervals';
 import type { Domain } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { coverage, describeGaps, uncovered } from './common';
 
 const check: AnalysisCheck = {
@@ -11,8 +11,42 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'nesting',
   title: 'Part of a nested map (or the PASID table) is not mapped by the parent.',
-  explain:
-    "The guest's stage-1 output is an IPA that stage 2 must map; otherwise the device's DMA, or the IOMMU's own table walk, faults at stage 2 (R37, R47).",
+  explanation: {
+    anchor: 'the nested `map` (or `pasid-table`)',
+    what: "Part of its output IPA range is not mapped by the parent: the device's DMA (or the IOMMU's table walk) faults at stage 2.",
+    why: "The guest's stage-1 output is an IPA that stage 2 must map; otherwise the device's DMA, or the IOMMU's own table walk, faults at stage 2 (R37, R47).",
+    fix: "Map the IPA range in the parent (guest RAM), or point the guest's map at IPAs the parent maps.",
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging {
+        nest-parent
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+        map 0x1_0000_0000 -> 0x8000_0000 size 1G
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain s2 : paging {
+        nest-parent
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+      domain guest : nested {
+        parent s2
+        attach nic
+        rmr 0x0800_0000 size 1M
+        map 0x1_0000_0000 -> 0x4000_0000 size 1G
+      }
+    `,
+  },
   rules: 'R37, R47, M35',
   run(ctx) {
     const { tx } = ctx;

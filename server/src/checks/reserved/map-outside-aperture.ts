@@ -1,7 +1,7 @@
 // map-outside-aperture: a map reaches 2^ias or beyond.
 
 import { hex } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { domainsWithDevices, mapText } from './common';
 import { beyondAperture, widthLoc, widthsIommu } from './widths';
 
@@ -10,8 +10,28 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'A map reaches 2^ias or beyond.',
-  explain:
-    "The domain's aperture is [0, 2^ias − 1]; iommufd reserves everything outside it and io-pgtable returns -ERANGE (R30).",
+  explanation: {
+    anchor: 'the `map`',
+    what: 'Input range reaches 2^ias or beyond.',
+    why: "The domain's aperture is [0, 2^ias − 1]; iommufd reserves everything outside it and io-pgtable returns -ERANGE (R30).",
+    fix: 'Keep IOVAs below 2^ias (QEMU: a smaller guest physical address space, e.g. intel-iommu `aw-bits`).',
+    fires: example`
+      iommu smmu0 { model smmuv3  ias 32 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0xFFFF_F000 -> 0x8_0000_0000 size 8K
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3  ias 32 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0xFFFF_F000 -> 0x8_0000_0000 size 4K
+      }
+    `,
+  },
   rules: 'R30, M16',
   run(ctx) {
     for (const dom of domainsWithDevices(ctx.config)) {

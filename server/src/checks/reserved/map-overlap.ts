@@ -2,7 +2,7 @@
 // an IOAS too).
 
 import { hex, sweepOverlaps } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { mapText } from './common';
 
 const check: AnalysisCheck = {
@@ -10,8 +10,30 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'Two maps of one domain overlap.',
-  explain:
-    'An IOVA can be mapped only once: the later map fails with -EEXIST (R27e, R49).',
+  explanation: {
+    anchor: 'the later `map`',
+    what: 'Two maps of one domain whose input ranges intersect (-EEXIST).',
+    why: 'An IOVA can be mapped only once: the later map fails with -EEXIST (R27e, R49).',
+    fix: 'Map each IOVA once: shorten or move one of the maps (the ranges are inclusive).',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+        map 0x7FFF_F000 -> 0x9_0000_0000 size 4K
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+        map 0x8000_0000 -> 0x9_0000_0000 size 4K
+      }
+    `,
+  },
   rules: 'R27e, M21',
   run(ctx) {
     for (const dom of ctx.config.domains) {

@@ -13,7 +13,7 @@
 
 import { IntervalIndex, hex, type Interval } from '../../model/intervals';
 import type { Device, Domain, Region } from '../../model/types';
-import type { AnalysisCheck, CheckContext } from '../check';
+import { example, type AnalysisCheck, type CheckContext } from '../check';
 import { describeRegion, mapText, nestedChildren, regionMessage, rng } from './common';
 
 interface Hit extends Interval {
@@ -93,8 +93,30 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'A map intersects a reserved region of a device using the domain.',
-  explain:
-    'iommufd IOAS_MAP with a fixed IOVA and VFIO MAP_DMA refuse mappings that intersect a reserved region (-EINVAL; QEMU prints "vfio_dma_map … = -22"). direct-relaxable regions are usable by user domains; DMA domains ignore sw-msi. For a nest parent the reservations apply in IPA space (R43).',
+  explanation: {
+    anchor: 'the `map`',
+    what: "In a `paging`, `dma` or `dma-fq` domain, a map's input range intersects a reserved region of a device whose RID domain is this domain — or, for a nest parent, a nested domain on it (the reservations then apply in IPA space, R43): `direct`, `reserved`, `msi`, `sw-msi`, the hardware MSI window. `direct-relaxable` never conflicts in `paging` domains. In `dma`/`dma-fq` domains `sw-msi` is ignored and identity maps over `direct` regions are fine. In a `nested` domain (the guest's own stage 1, which the host never checks against its reservations): only a non-identity map intersecting the domain's `rmr`. Never reported between two reserved regions..",
+    why: 'iommufd IOAS_MAP with a fixed IOVA and VFIO MAP_DMA refuse mappings that intersect a reserved region (-EINVAL; QEMU prints "vfio_dma_map … = -22"). direct-relaxable regions are usable by user domains; DMA domains ignore sw-msi. For a nest parent the reservations apply in IPA space (R43).',
+    fix: 'Move the map out of the reserved region (QEMU: lay guest RAM out around it), or split it around the region.',
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain vm : paging {
+        attach nic
+        map 0x0 -> 0x8_0000_0000 size 1G
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
+      domain vm : paging {
+        attach nic
+        map 0x4000_0000 -> 0x8_0000_0000 size 1G
+      }
+    `,
+  },
   rules: 'R20–R22, M8, M34',
   run(ctx) {
     const children = nestedChildren(ctx.config);

@@ -3,7 +3,7 @@
 // same io-pgtable granule rules (R26), so a misaligned stage-1 map is refused there.
 
 import { formatSize, hex, sizeOf } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { domainsWithDevices, mapText } from './common';
 
 const check: AnalysisCheck = {
@@ -11,8 +11,28 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: "A map's start, output or size is not a multiple of the domain's minimum page.",
-  explain:
-    'The core rejects `iova | paddr | size` not aligned to the smallest page of pgsize_bitmap (-EINVAL, "unaligned: iova … pa … size … min_pagesz …", R26).',
+  explanation: {
+    anchor: 'the `map`',
+    what: "Input start, output start or size not a multiple of the domain's minimum page (smallest of its IOMMU's `pgsizes`).",
+    why: 'The core rejects `iova | paddr | size` not aligned to the smallest page of pgsize_bitmap (-EINVAL, "unaligned: iova … pa … size … min_pagesz …", R26).',
+    fix: "Align the input start, the output start and the size to the IOMMU's smallest page.",
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_0800 size 4K
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x8_0000_1000 size 4K
+      }
+    `,
+  },
   rules: 'R26, M19',
   run(ctx) {
     for (const dom of domainsWithDevices(ctx.config)) {

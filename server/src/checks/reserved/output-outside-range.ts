@@ -2,7 +2,7 @@
 // already outside the aperture).
 
 import { hex, sizeOf } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { domainsWithDevices, mapText } from './common';
 import { beyondAperture, widthLoc, widthsIommu } from './widths';
 
@@ -11,8 +11,28 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'A map outputs at 2^oas or beyond.',
-  explain:
-    'The IOMMU cannot emit physical addresses wider than its output size (R30).',
+  explanation: {
+    anchor: 'the `map`',
+    what: 'Output range reaches 2^oas or beyond.',
+    why: 'The IOMMU cannot emit physical addresses wider than its output size (R30).',
+    fix: 'Map memory the IOMMU can reach: below 2^oas.',
+    fires: example`
+      iommu smmu0 { model smmuv3  oas 40 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0x100_0000_0000 size 4K
+      }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3  oas 40 }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging {
+        attach gpu
+        map 0x4000_0000 -> 0xFF_0000_0000 size 4K
+      }
+    `,
+  },
   rules: 'R30',
   run(ctx) {
     for (const dom of domainsWithDevices(ctx.config)) {

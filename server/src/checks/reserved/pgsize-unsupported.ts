@@ -3,7 +3,7 @@
 // the IOAS. Default domains are kernel DMA domains, outside iommufd.
 
 import { formatSize } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { domainsWithDevices } from './common';
 
 const check: AnalysisCheck = {
@@ -11,8 +11,24 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: "A domain's minimum page is larger than the CPU page size under iommufd.",
-  explain:
-    'iommufd supports only domains whose smallest page is at most PAGE_SIZE: a 64K-granule domain under a 4K kernel fails at attach with -EINVAL (R16c, R31).',
+  explanation: {
+    anchor: "the domain's name",
+    what: "Under `iommufd`, the domain's minimum page is larger than `page-size` (-EINVAL at attach).",
+    why: 'iommufd supports only domains whose smallest page is at most PAGE_SIZE: a 64K-granule domain under a 4K kernel fails at attach with -EINVAL (R16c, R31).',
+    fix: "Run a kernel whose PAGE_SIZE is at least the IOMMU's smallest page, or configure a smaller granule.",
+    fires: example`
+      page-size 4K
+      iommu smmu0 { model smmuv3  pgsizes 64K 512M }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging { attach gpu }
+    `,
+    nearMiss: example`
+      page-size 64K
+      iommu smmu0 { model smmuv3  pgsizes 64K 512M }
+      device gpu { pci 0000:01:00.0 driver vfio-pci }
+      domain vm : paging { attach gpu }
+    `,
+  },
   rules: 'R16c, R31, M20',
   run(ctx) {
     if (ctx.config.backend !== 'iommufd') return;

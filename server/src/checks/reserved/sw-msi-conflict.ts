@@ -4,7 +4,7 @@
 // attachment nor for a device left in its default domain. Identical windows given twice count once.
 
 import type { Region } from '../../model/types';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { attachedToPaging, describeRegion, regionMessage, rng } from './common';
 
 const check: AnalysisCheck = {
@@ -12,8 +12,24 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'A device reports a SW_MSI window together with a hardware MSI region (or two SW_MSI windows) under iommufd.',
-  explain:
-    'iommufd refuses such a device at attach with a WARN and -EINVAL (R23); VFIO type1 accepts it and uses the hardware MSI window.',
+  explanation: {
+    anchor: "the device's name",
+    what: 'Under `iommufd`, a device has both a `sw-msi` window and a hardware `msi` region, or two `sw-msi` windows (-EINVAL); not an error under `vfio-type1`.',
+    why: 'iommufd refuses such a device at attach with a WARN and -EINVAL (R23); VFIO type1 accepts it and uses the hardware MSI window.',
+    fix: 'Under iommufd a device may report one kind of MSI region: use VFIO type1 for such hardware, or firmware that reports only one.',
+    fires: example`
+      backend iommufd
+      iommu smmu0 { model smmuv3 }
+      device vf { pci 0000:81:10.0 driver vfio-pci  reserved 0xC601_0000 size 64K msi }
+      domain vm : paging { attach vf }
+    `,
+    nearMiss: example`
+      backend vfio-type1
+      iommu smmu0 { model smmuv3 }
+      device vf { pci 0000:81:10.0 driver vfio-pci  reserved 0xC601_0000 size 64K msi }
+      domain vm : paging { attach vf }
+    `,
+  },
   rules: 'R23, M29',
   run(ctx) {
     const { config, tx } = ctx;

@@ -2,7 +2,7 @@
 // reserved, direct or hardware MSI region of the device (-EADDRINUSE).
 
 import { formatSize, hex, intersects, sizeOf } from '../../model/intervals';
-import type { AnalysisCheck } from '../check';
+import { example, type AnalysisCheck } from '../check';
 import { describeRegion, MIB, regionMessage, rng } from './common';
 
 const check: AnalysisCheck = {
@@ -10,8 +10,20 @@ const check: AnalysisCheck = {
   severity: 'error',
   family: 'reserved',
   title: 'A per-device SW_MSI window that is misaligned or overlaps a reserved region.',
-  explain:
-    'IOMMU_OPTION_SW_MSI_START/SIZE need 1 MiB alignment (-EINVAL) and a window that does not intersect a reserved, direct or msi region of the device (-EADDRINUSE) (R41).',
+  explanation: {
+    anchor: "the device's `sw-msi`",
+    what: 'A per-device window not 1M aligned in start or size (-EINVAL), or intersecting a `reserved`, `direct` or `msi` region of the device (-EADDRINUSE).',
+    why: 'IOMMU_OPTION_SW_MSI_START/SIZE need 1 MiB alignment (-EINVAL) and a window that does not intersect a reserved, direct or msi region of the device (-EADDRINUSE) (R41).',
+    fix: "Give a window whose start and size are multiples of 1 MiB and that misses the device's reserved, direct and msi regions.",
+    fires: example`
+      iommu smmu0 { model smmuv3 }
+      device nic { pci 0000:01:00.0 driver vfio-pci  sw-msi 0x0800_8000 size 1M }
+    `,
+    nearMiss: example`
+      iommu smmu0 { model smmuv3 }
+      device nic { pci 0000:01:00.0 driver vfio-pci  sw-msi 0x0810_0000 size 1M }
+    `,
+  },
   rules: 'R41, M37',
   run(ctx) {
     for (const d of ctx.config.devices) {
