@@ -20,7 +20,7 @@ export function compileAsl(source: string): Uint8Array {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-asl-'));
   try {
     fs.writeFileSync(path.join(dir, 't.asl'), source);
-    const r = spawnSync('iasl', ['-p', path.join(dir, 'out'), path.join(dir, 't.asl')], { encoding: 'utf8' });
+    const r = spawnSync('iasl', ['-p', path.join(dir, 'out'), path.join(dir, 't.asl')], { encoding: 'utf8', timeout: 60_000 });
     const out = path.join(dir, 'out.aml');
     if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`iasl failed:\n${r.stdout}\n${r.stderr}`);
     return new Uint8Array(fs.readFileSync(out));
@@ -36,7 +36,7 @@ export function fixture(name: string): string {
 /** Compile a devicetree source to a flattened devicetree blob. */
 export function compileDts(source: string): Uint8Array {
   tool('dtc', 'device-tree-compiler');
-  const r = spawnSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', '-', '-'], { input: source });
+  const r = spawnSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', '-', '-'], { input: source, timeout: 60_000 });
   if (r.status !== 0) throw new Error(`dtc failed:\n${r.stderr}`);
   return new Uint8Array(r.stdout);
 }

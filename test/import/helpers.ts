@@ -27,3 +27,24 @@ export function engineCodes(text: string): string[] {
   const a = analyze(file, { host: { read: (p) => (p === file ? text : undefined) } })!;
   return a.diagnostics.map((d) => `${d.code}: ${d.message}`);
 }
+
+import type { PciView } from '../../server/src/import/pci-view';
+
+/** A PCI view of a made-up machine: function → class code, secondary bus (bridges), driver. */
+export function pciView(fns: Record<string, { cls: number; secondary?: number; parent?: string; driver?: string }>): PciView {
+  const all = Object.keys(fns).sort();
+  return {
+    exists: (b) => b in fns,
+    classCode: (b) => fns[b]?.cls ?? null,
+    secondaryBus: (b) => fns[b]?.secondary ?? null,
+    below: (b) => all.filter((x) => { for (let p = fns[x]?.parent; p; p = fns[p]?.parent) if (p === b) return true; return false; }),
+    driver: (b) => fns[b]?.driver ?? null,
+    all: () => all,
+  };
+}
+
+/** Import with a PCI view. */
+export function acpiWith(pci: PciView, ...files: [string, Uint8Array][]): Imported {
+  const r = importAcpi(files.map(([name, data]) => ({ artifact: { path: name, abs: `/fixtures/${name}` }, data })), `iommu-check import-acpi ${files.map((f) => f[0]).join(' ')}`, pci);
+  return { text: r.text, findings: r.findings.list.map((f) => `${locationText(f.loc)}: ${f.severity} ${f.code}: ${f.message}`) };
+}

@@ -9,6 +9,11 @@ import { emitPlatform, Platform } from '../platform';
 import { parseIort } from './iort';
 import { importIort } from './iort-model';
 import { parseMadt } from './madt';
+import { parseDmar } from './dmar';
+import { importDmar } from './dmar-model';
+import { parseIvrs } from './ivrs';
+import { importIvrs } from './ivrs-model';
+import { NO_PCI, type PciView } from '../pci-view';
 import { looksLikeTextDump, readBinaryTables, readTextDump, type AcpiTable } from './tables';
 
 export interface AcpiSource {
@@ -43,7 +48,7 @@ export function expandSource(abs: string, shown: string): { abs: string; shown: 
 /** Tables of interest, in the order they are imported. */
 const KNOWN = ['IORT', 'APIC', 'DMAR', 'IVRS'];
 
-export function importAcpi(sources: AcpiSource[], shownCommand: string): AcpiImport {
+export function importAcpi(sources: AcpiSource[], shownCommand: string, pci: PciView = NO_PCI): AcpiImport {
   const findings = new Findings(firmwareSeverity);
   const tables: AcpiTable[] = [];
   for (const s of sources) {
@@ -64,6 +69,10 @@ export function importAcpi(sources: AcpiSource[], shownCommand: string): AcpiImp
   const iort = iortTable ? parseIort(iortTable, findings) : null;
   const madt = madtTable ? parseMadt(madtTable, findings) : null;
   if (iort || (madt && (madt.its.length || madt.v2m.length))) importIort(iort, madt, platform, findings);
+  const dmarTable = first('DMAR');
+  if (dmarTable) importDmar(parseDmar(dmarTable, findings), pci, platform, findings);
+  const ivrsTable = first('IVRS');
+  if (ivrsTable) importIvrs(parseIvrs(ivrsTable, findings), madt, pci, platform, findings);
   const others = [...new Set(tables.map((t) => t.signature).filter((s) => !KNOWN.includes(s)))];
   if (others.length) platform.header.push(`Tables read but not used for IOMMU purposes: ${others.join(', ')}.`);
   if (!tables.some((t) => ['IORT', 'DMAR', 'IVRS'].includes(t.signature))) {
