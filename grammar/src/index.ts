@@ -107,5 +107,12 @@ function tidy(errors: SyntaxError[], length: number): SyntaxError[] {
     seen.add(key);
     out.push({ span: { start, end }, message: e.message });
   }
-  return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  if (out.length <= MAX_SYNTAX_ERRORS) return out;
+  const rest = out.length - MAX_SYNTAX_ERRORS;
+  const at = out[MAX_SYNTAX_ERRORS]!.span;
+  return [...out.slice(0, MAX_SYNTAX_ERRORS), { span: at, message: `${rest} more syntax errors from here on are not reported (the first ${MAX_SYNTAX_ERRORS} are)` }];
 }
+
+/** Past this many, the syntax errors of a file are summed up in one: a flood helps no one. */
+export const MAX_SYNTAX_ERRORS = 100;

@@ -1,12 +1,12 @@
 // The one engine behind the CLI and the language server: load a configuration, build the model
 // and the translation, run every registered check, apply suppressions and rule severities.
 
-import * as fs from 'node:fs';
 import { IMPLEMENTATIONS, makeDiagnostic, type CheckContext } from './checks/index';
 import { applySuppressions } from './checks/suppressions';
 import { buildConfiguration } from './model/build';
 import { Translation } from './model/translation';
 import type { Configuration, Diagnostic, Severity } from './model/types';
+import { readTextFile } from './model/readText';
 import { loadSources, ParseCache, type FileHost } from './model/workspace';
 
 export type RuleSetting = Severity | 'off';
@@ -31,11 +31,12 @@ export interface Analysis {
 
 export const diskHost: FileHost = {
   read(p) {
-    try {
-      return fs.readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const r = readTextFile(p);
+    return 'text' in r ? r.text : undefined;
+  },
+  whyUnreadable(p) {
+    const r = readTextFile(p);
+    return 'error' in r ? r.error : undefined;
   },
 };
 

@@ -106,7 +106,10 @@ export function check(args: readonly string[], cwd: string, options: CheckOption
   const explicitRules = options.configFile ? explicitSettings(host, options.configFile, show(options.configFile)) : null;
   const project = new Project({ host, explicitRules, overrides: options.rules ?? {} });
   for (const i of inputs) {
-    if (host.read(i.abs) === undefined) throw new UsageError(`cannot read ${i.shown}`);
+    if (host.read(i.abs) === undefined) {
+      const why = host.whyUnreadable(i.abs);
+      throw new UsageError(`cannot read ${i.shown}${why ? `: ${why}` : ''}`);
+    }
     project.addFile(i.abs);
   }
   const analyses = project.analyzeAll();

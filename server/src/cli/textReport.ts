@@ -79,10 +79,17 @@ function frameLines(loc: Loc): FrameLine[] {
       out.push({ number: -1, text: '...', mark: null });
       continue;
     }
-    const raw = lineText(file, l);
+    let raw = lineText(file, l);
+    let from = l === start.line ? start.character : raw.length - raw.trimStart().length;
+    let to = l === lastLine && l === end.line ? end.character : raw.length;
+    if (raw.length > 4 * MAX_SOURCE) {
+      // a huge line (generated, or one 10 MB line): only the part around the marker is shown
+      const cut = Math.max(0, Math.min(from, raw.length) - 2 * MAX_SOURCE);
+      raw = raw.slice(cut, Math.min(raw.length, Math.max(from, Math.min(to, from + MAX_SOURCE)) + 2 * MAX_SOURCE));
+      from -= cut;
+      to = Math.min(to - cut, raw.length);
+    }
     const shown = showLine(raw);
-    const from = l === start.line ? start.character : raw.length - raw.trimStart().length;
-    const to = l === lastLine && l === end.line ? end.character : raw.length;
     let a = shown.col[Math.min(from, raw.length)]!;
     let b = shown.col[Math.min(to, raw.length)]!;
     if (b <= a) b = a + 1; // an empty range (a missing token) still gets one marker

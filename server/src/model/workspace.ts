@@ -10,6 +10,8 @@ import type { Diagnostic, SourceFile } from './types';
 export interface FileHost {
   /** The file's text, or `undefined` when it cannot be read. */
   read(absPath: string): string | undefined;
+  /** Why `read` gave `undefined` (a directory, a FIFO, too large, no such file…), when known. */
+  whyUnreadable?(absPath: string): string | undefined;
 }
 
 /** Parsed files keyed by path, reused while the text is unchanged. */
@@ -118,7 +120,8 @@ export function loadSources(rootPath: string, opts: LoadOptions): LoadedSources 
       if (loaded.has(target)) continue; // parsed once however often it is included
       const text = opts.host.read(target);
       if (text === undefined) {
-        error(`cannot read included file '${rel}' (${target})`);
+        const why = opts.host.whyUnreadable?.(target);
+        error(`cannot read included file '${rel}' (${target})${why ? `: ${why}` : ''}`);
         continue;
       }
       visit(cache.get(target, text), [...stack, target]);

@@ -5,11 +5,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile } from '../model/readText';
 import type { FileHost } from '../model/workspace';
 
 export class ProjectHost implements FileHost {
   private readonly overlays = new Map<string, string>();
   private readonly disk = new Map<string, string | undefined>();
+  private readonly errors = new Map<string, string>();
 
   /** Text for `absPath` that replaces the disk's (null: back to the disk). */
   setText(absPath: string, text: string | null): void {
@@ -30,8 +32,13 @@ export class ProjectHost implements FileHost {
 
   /** Read `absPath` from the disk again next time (it changed there). */
   forget(absPath?: string): void {
-    if (absPath === undefined) this.disk.clear();
-    else this.disk.delete(path.resolve(absPath));
+    if (absPath === undefined) {
+      this.disk.clear();
+      this.errors.clear();
+    } else {
+      this.disk.delete(path.resolve(absPath));
+      this.errors.delete(path.resolve(absPath));
+    }
   }
 
   read(absPath: string): string | undefined {
@@ -39,14 +46,16 @@ export class ProjectHost implements FileHost {
     const mem = this.overlays.get(p);
     if (mem !== undefined) return mem;
     if (this.disk.has(p)) return this.disk.get(p);
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(p, 'utf8');
-    } catch {
-      text = undefined;
-    }
+    const r = readTextFile(p);
+    const text = 'text' in r ? r.text : undefined;
+    if ('error' in r) this.errors.set(p, r.error);
     this.disk.set(p, text);
     return text;
+  }
+
+  /** Why `absPath` could not be read (after `read` returned undefined). */
+  whyUnreadable(absPath: string): string | undefined {
+    return this.errors.get(path.resolve(absPath));
   }
 
   /** Whether a file or folder exists at `absPath` (in memory or on the disk). */
