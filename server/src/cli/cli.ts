@@ -14,6 +14,7 @@ import { formatText } from './textReport';
 import { didYouMean } from '../spelling';
 import { importSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
+import { runImportDt } from './import-dt';
 import { fsReason, UsageError, type CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runTranslate, TRANSLATE_HELP } from './translate';
@@ -333,6 +334,8 @@ export function main(argv: readonly string[], io: CliIo): number {
         return runImport(rest, io);
       case 'import-acpi':
         return runImportAcpi(rest, io, VERSION);
+      case 'import-dt':
+        return runImportDt(rest, io, VERSION);
       case 'snapshot':
         return runSnapshot(rest, io, VERSION);
       default:

@@ -138,6 +138,12 @@ export function emitPlatform(p: Platform): string {
   for (const d of p.devices) {
     out.push('');
     out.push(...d.notes.flatMap((n) => comment(n)));
+    if (!d.iommu && p.iommus.length !== 1) {
+      // A device behind no IOMMU cannot be declared (the language needs its instance): described instead.
+      const what = [d.pci ? `pci ${d.pci}` : '', ...d.regions.map((r) => `reserved ${range(r)} ${r.type}`)].filter(Boolean);
+      out.push(`// device ${d.name}: behind no IOMMU${what.length ? ` (${what.join(', ')})` : ''}`);
+      continue;
+    }
     out.push(`device ${d.name} {`);
     if (d.pci) out.push(`  pci ${d.pci}`);
     if (d.iommu) out.push(`  iommu ${d.iommu}`);
