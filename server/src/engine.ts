@@ -6,6 +6,7 @@ import { applySuppressions } from './checks/suppressions';
 import { buildConfiguration } from './model/build';
 import { Translation } from './model/translation';
 import type { Configuration, Diagnostic, Severity } from './model/types';
+import { injectFault } from './faults';
 import { readTextFile } from './model/readText';
 import { loadSources, ParseCache, type FileHost } from './model/workspace';
 
@@ -44,6 +45,7 @@ export const diskHost: FileHost = {
 export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis | undefined {
   const sources = loadSources(rootPath, { host: opts.host ?? diskHost, workspaceRoot: opts.workspaceRoot ?? null, cache: opts.cache ?? new ParseCache() });
   if (!sources) return undefined;
+  injectFault('model');
   const config = buildConfiguration(sources);
   const tx = new Translation(config);
   const found: Diagnostic[] = [...config.diagnostics];
@@ -60,6 +62,7 @@ export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis |
       },
     };
     try {
+      injectFault(`check:${check.code}`);
       check.run(ctx);
     } catch (e) {
       internalErrors.push(`check ${check.code} failed: ${e instanceof Error ? e.message : String(e)}`);

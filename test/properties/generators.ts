@@ -462,7 +462,7 @@ export function print(c: GConfig, l: Layout = { seps: [0] }): string {
 
 // ---- token soup -------------------------------------------------------------------------
 
-const SOUP_PIECES = [
+export const SOUP_PIECES = [
   'backend', 'page-size', 'allow-unsafe-interrupts', 'include', 'iommu', 'irqchip', 'device', 'group', 'domain', 'expect',
   'model', 'ias', 'oas', 'pgsizes', 'nesting', 'no-nesting', 'sw-msi', 'msi-window', 'reserved', 'default-domain',
   'base', 'doorbell', 'isolated', 'not-isolated', 'pci', 'msi', 'driver', 'pasid', 'nest-parent', 'parent', 'stage1',

@@ -1,0 +1,26 @@
+// The soak test (see soak.ts): a short fixed-seed session in the suite; `npm run soak -- --edits N`
+// runs a long one (IOMMU_SOAK_EDITS) and prints its figures.
+
+import { describe, expect, it } from 'vitest';
+import { soak } from './soak';
+
+const EDITS = Number(process.env['IOMMU_SOAK_EDITS'] ?? 400);
+const SEED = Number(process.env['IOMMU_SOAK_SEED'] ?? 20261201);
+const LONG = process.env['IOMMU_SOAK_EDITS'] !== undefined;
+
+describe('language server soak', () => {
+  it(`${EDITS} random edits with requests interleaved: every request answered, the server alive, the final diagnostics equal the command line's`, async () => {
+    const stats = await soak({
+      edits: EDITS,
+      seed: SEED,
+      ...(LONG ? { progress: (n: number, s: { requests: number; peakRssBytes: number }) => console.log(`soak: ${n} edits, ${s.requests} requests`) } : {}),
+    });
+    const summary = `soak: ${stats.edits} edits, ${stats.requests} requests (${stats.answered} answered, ${stats.cancelled} cancelled, ${stats.failures.length} failed), peak RSS ${(stats.peakRssBytes / 1048576).toFixed(0)} MB, final text ${stats.finalLength} characters, final diagnostics ${stats.agreement ? 'equal' : 'DIFFER from'} the command line's (${stats.published.length}), ${stats.seconds.toFixed(0)} s, seed ${SEED}`;
+    console.log(summary);
+    expect(stats.serverExit).toBeNull();
+    expect(stats.failures).toEqual([]);
+    expect(stats.answered + stats.cancelled).toBe(stats.requests);
+    expect(stats.published).toEqual(stats.expected);
+    expect(stats.peakRssBytes).toBeLessThan(1024 * 1048576);
+  }, LONG ? 24 * 3600_000 : 240_000);
+});
