@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerAddressMap } from './addressMap';
 
 /** Sent by the server around each check run. */
 interface StatusParams {
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   client = new LanguageClient('iommuCheck', 'iommu-check', serverOptions, clientOptions);
+  registerAddressMap(context, () => client);
   context.subscriptions.push(
     client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
       if (params.state === 'checking') showChecking(params.files);

@@ -17,6 +17,7 @@ import { runImportAcpi } from './import-acpi';
 import { runImportDt } from './import-dt';
 import { fsReason, UsageError, type CliIo } from './io';
 import { runSnapshot } from './snapshot';
+import { runMap } from './map';
 import { runTranslate, TRANSLATE_HELP } from './translate';
 
 declare const IOMMU_CHECK_VERSION: string | undefined;
@@ -35,6 +36,8 @@ Usage:
   iommu-check snapshot [--sysfs DIR] [--output FILE]
                                          collect this machine (groups, devices, IOMMUs, config
                                          space, ACPI tables, cmdline) into one .tar.gz archive
+  iommu-check map FILE [--domain NAME | --device NAME] [--format text|svg] [--output F]
+                                         the address map of a domain or a device, drawn
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
   iommu-check --stdio | --lsp            run the language server over stdio
@@ -338,6 +341,8 @@ export function main(argv: readonly string[], io: CliIo): number {
         return runImportDt(rest, io, VERSION);
       case 'snapshot':
         return runSnapshot(rest, io, VERSION);
+      case 'map':
+        return runMap(rest, io);
       default:
         return runCheck(argv, io);
     }

@@ -45,6 +45,7 @@ import { definition, prepareRename, references, rename } from '../ide/navigation
 import { semanticTokens, type TokenKind } from '../ide/semanticTokens';
 import { documentSymbols, workspaceSymbols, type OutlineSymbol } from '../ide/symbols';
 import type { Diagnostic, Loc, SourceFile, SymbolKind as IommuSymbolKind } from '../model/types';
+import { registerAddressMap } from './addressMap';
 import { Checker, type WireDiagnostic } from './checker';
 import { cleanRules, findIommuFiles, Workspace } from './workspace';
 
@@ -254,6 +255,7 @@ export function startServer(): void {
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         inlayHintProvider: true,
+        codeLensProvider: {},
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'iommu-check' },
@@ -525,6 +527,8 @@ export function startServer(): void {
       ...(h.tooltip ? { tooltip: h.tooltip } : {}),
     }));
   });
+
+  registerAddressMap(connection, at);
 
   connection.onShutdown(() => checker.dispose());
 
