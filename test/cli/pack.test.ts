@@ -61,6 +61,7 @@ describe('npm pack, then npm install -g into an empty prefix', { timeout: 60_000
       'LICENSE',
       'README.md',
       'dist/iommu-check.js',
+      'docs/address-map.md',
       'docs/checks.md',
       'docs/cli.md',
       'docs/editor.md',
