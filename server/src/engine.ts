@@ -56,8 +56,8 @@ export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis |
     const ctx: CheckContext = {
       config,
       tx,
-      report: (code, loc, message, related = []) => {
-        if (code === check.code) found.push(makeDiagnostic(code, loc, message, related));
+      report: (code, loc, message, related = [], data) => {
+        if (code === check.code) found.push(makeDiagnostic(code, loc, message, related, data));
         else foreign = true;
       },
     };

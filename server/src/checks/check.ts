@@ -3,7 +3,8 @@
 // Codes raised while parsing or building the model (or by suppression comments) have the same
 // metadata and say who emits them instead of a `run`.
 
-import type { Configuration, Loc, Related, Severity } from '../model/types';
+import type * as ast from '../../../grammar/src/ast';
+import type { Configuration, Diagnostic, DiagnosticData, Loc, Related, Severity } from '../model/types';
 import type { Translation } from '../model/translation';
 
 export type Family = 'syntax-and-names' | 'isolation' | 'reserved' | 'doorbells' | 'nesting' | 'hygiene';
@@ -24,19 +25,45 @@ export interface CheckInfo {
 export interface CheckContext {
   config: Configuration;
   tx: Translation;
-  report(code: string, loc: Loc, message: string, related?: Related[]): void;
+  report(code: string, loc: Loc, message: string, related?: Related[], data?: DiagnosticData): void;
+}
+
+/** A text edit of a quick fix (offsets in the file's current text). */
+export interface FixEdit {
+  path: string;
+  span: ast.Span;
+  newText: string;
+}
+
+/** A quick fix: applied, it makes its diagnostic go away. */
+export interface Fix {
+  title: string;
+  edits: FixEdit[];
+  /** Applying it needs no choice by a person (`iommu-check --fix` applies only these). */
+  safe: boolean;
+  /** The editor's preferred fix for the diagnostic. */
+  preferred?: boolean;
+}
+
+/** What a quick fix may read besides the diagnostic's `data`. */
+export interface FixContext {
+  config: Configuration;
+  tx: Translation;
 }
 
 /** A code the analysis raises: `run` reports it (and only it) through the context. */
 export interface AnalysisCheck extends CheckInfo {
   run(ctx: CheckContext): void;
   emittedBy?: never;
+  /** Quick fixes built from the diagnostic's `data`. */
+  fixes?(d: Diagnostic, ctx: FixContext): Fix[];
 }
 
 /** A code raised outside the checks: by the parser and model builder, or by suppression comments. */
 export interface EmittedCheck extends CheckInfo {
   emittedBy: 'model' | 'suppressions';
   run?: never;
+  fixes?(d: Diagnostic, ctx: FixContext): Fix[];
 }
 
 export type CheckDefinition = AnalysisCheck | EmittedCheck;

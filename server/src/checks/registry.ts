@@ -2,7 +2,7 @@
 // one file per code (see check.ts and all.ts). Severity overrides, suppressions, SARIF rule
 // metadata and `explain` all read this one table.
 
-import type { Diagnostic, Loc, Related } from '../model/types';
+import type { Diagnostic, DiagnosticData, Loc, Related } from '../model/types';
 import { ALL_CHECKS } from './all';
 import { isAnalysisCheck, type AnalysisCheck, type CheckDefinition } from './check';
 
@@ -16,7 +16,7 @@ if (CHECK_BY_CODE.size !== CHECKS.length) throw new Error('two check files regis
 /** The checks the analysis runs, in registry order. */
 export const IMPLEMENTATIONS: readonly AnalysisCheck[] = CHECKS.filter(isAnalysisCheck);
 
-export function makeDiagnostic(code: string, loc: Loc, message: string, related: Related[] = []): Diagnostic {
+export function makeDiagnostic(code: string, loc: Loc, message: string, related: Related[] = [], data?: DiagnosticData): Diagnostic {
   const info = CHECK_BY_CODE.get(code);
-  return { code, severity: info?.severity ?? 'error', loc, message, related };
+  return { code, severity: info?.severity ?? 'error', loc, message, related, ...(data ? { data } : {}) };
 }

@@ -21,6 +21,7 @@ import {
   type DefaultDomainType,
   type Device,
   type Diagnostic,
+  type DiagnosticData,
   type Domain,
   type DomainType,
   type Expectation,
@@ -41,6 +42,7 @@ import {
   type SymbolKind,
 } from './types';
 import type { LoadedSources } from './workspace';
+import { closest } from '../spelling';
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 
 
@@ -61,8 +63,8 @@ function syntaxDiagnostics(files: SourceFile[]): Diagnostic[] {
   return out;
 }
 
-function report(ctx: Ctx, code: string, loc: Loc, message: string, related: Related[] = []): void {
-  ctx.diags.push({ code, severity: 'error', loc, message, related });
+function report(ctx: Ctx, code: string, loc: Loc, message: string, related: Related[] = [], data?: DiagnosticData): void {
+  ctx.diags.push({ code, severity: 'error', loc, message, related, ...(data ? { data } : {}) });
 }
 
 function spanHasSyntaxError(file: SourceFile, span: ast.Span): boolean {
@@ -169,7 +171,9 @@ function lookup<K extends SymbolKind>(ctx: Ctx, file: SourceFile, name: ast.Name
   const sym = ctx.symbols.get(name.text) ?? null;
   ctx.references.push({ loc, name: name.text, target: sym });
   if (!sym) {
-    report(ctx, 'unknown-name', loc, `no ${kinds.join(' or ')} named '${name.text}'`);
+    // the names of the right kind closest to it, for the quick fix
+    const candidates = closest(name.text, [...ctx.symbols.values()].filter((s) => (kinds as readonly string[]).includes(s.kind)).map((s) => s.name));
+    report(ctx, 'unknown-name', loc, `no ${kinds.join(' or ')} named '${name.text}'`, [], { candidates });
     markBroken(ctx);
     return null;
   }

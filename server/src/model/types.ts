@@ -54,7 +54,12 @@ export interface Diagnostic {
   loc: Loc;
   message: string;
   related: Related[];
+  /** Facts the check found for its quick fixes (checks/fixes.ts); JSON-safe, addresses as hex strings. */
+  data?: DiagnosticData;
 }
+
+export type DataValue = string | number | boolean | null | readonly DataValue[] | { readonly [key: string]: DataValue };
+export type DiagnosticData = { readonly [key: string]: DataValue };
 
 export type SymbolKind = 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
 

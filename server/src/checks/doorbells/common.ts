@@ -2,10 +2,12 @@
 // reach its irqchip's doorbell page through the translation model; SW_MSI slots must exist;
 // the msi-bind and RMR nesting approaches must be self-consistent.
 
-import { formatInterval, formatSize, hex, sizeOf } from '../../model/intervals';
+import { formatInterval, formatSize, hex, hexGrouped, sizeOf, type Interval } from '../../model/intervals';
 import { describeMapping, type Resolution, type Translation } from '../../model/translation';
 import { domainLabel } from '../../model/labels';
-import type { Device, Domain, Irqchip, Related, Region } from '../../model/types';
+import type { Configuration, Device, Diagnostic, DiagnosticData, Domain, Irqchip, Related, Region } from '../../model/types';
+import type { Fix } from '../check';
+import { addr, insertInBlock, parseAddr, rangeSpan } from '../edits';
 
 export function domRelated(dom: Domain, what = 'the domain'): Related {
   return { loc: dom.nameLoc, message: `${what}: ${domainLabel(dom)} (${dom.type ?? '?'})` };
@@ -107,4 +109,27 @@ export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irq
     default:
       return { why: end.reason, related };
   }
+}
+
+/** Diagnostic data for the rmr fix: the nested domain and the host SW_MSI window its rmr must be. */
+export function rmrData(dom: Domain, window: Interval): DiagnosticData {
+  return { domain: dom.name, window: [addr(window.start), addr(window.last)] };
+}
+
+/** Make the nested domain's rmr the host SW_MSI window: correct the wrong one, or add it. Safe: the window is the only right value. */
+export function rmrFixes(d: Diagnostic, config: Configuration): Fix[] {
+  const w = d.data?.window;
+  const dom = config.domains.find((x) => x.name === d.data?.domain);
+  if (!Array.isArray(w) || !dom || dom.type !== 'nested' || !dom.decl?.body) return [];
+  const start = parseAddr(w[0]);
+  const last = parseAddr(w[1]);
+  if (start === null || last === null) return [];
+  const file = dom.nameLoc.file;
+  const range = `${hexGrouped(start)} size ${formatSize(last - start + 1n)}`;
+  const differs = (r: { range: Interval }) => r.range.start !== start || r.range.last !== last;
+  const wrong = dom.rmrs.find((r) => r.loc.file === d.loc.file && r.loc.span.start === d.loc.span.start && differs(r)) ?? dom.rmrs.find(differs);
+  if (wrong && wrong.stmt.range)
+    return [{ title: `Make the rmr the host SW_MSI window (${range})`, edits: [{ path: file.path, span: rangeSpan(wrong.stmt.range), newText: range }], safe: true, preferred: true }];
+  if (dom.rmrs.some((r) => !differs(r))) return [];
+  return [{ title: `Add 'rmr ${range}' (the host SW_MSI window) to '${dom.name}'`, edits: [insertInBlock(file, dom.decl.body, dom.decl.stmts, `rmr ${range}`)], safe: true, preferred: true }];
 }

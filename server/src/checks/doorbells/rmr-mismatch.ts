@@ -2,7 +2,7 @@
 
 import { formatInterval } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { rmrMismatch, windowRelated } from './common';
+import { rmrData, rmrFixes, rmrMismatch, windowRelated } from './common';
 
 const check: AnalysisCheck = {
   code: 'rmr-mismatch',
@@ -62,10 +62,12 @@ const check: AnalysisCheck = {
           rmr.loc,
           `rmr ${formatInterval(rmr.range)} of '${dom.name}' differs from the host SW_MSI window ${formatInterval(w)} of '${d.name}': the host maps doorbells in stage 2 inside that window, so the guest's stage 1 must be identity over exactly that range, or MSI writes fault at stage 1`,
           [windowRelated(w), { loc: d.nameLoc, message: `'${d.name}' is attached to '${dom.name}'` }],
+          rmrData(dom, w),
         );
       }
     }
   },
+  fixes: (d, { config }) => rmrFixes(d, config),
 };
 
 export default check;

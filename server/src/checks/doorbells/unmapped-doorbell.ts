@@ -3,7 +3,7 @@
 
 import { hex } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { chipRelated, explainMiss, msiDevices, rmrMismatch } from './common';
+import { chipRelated, explainMiss, msiDevices, rmrData, rmrFixes, rmrMismatch } from './common';
 
 const check: AnalysisCheck = {
   code: 'unmapped-doorbell',
@@ -58,9 +58,13 @@ const check: AnalysisCheck = {
         const want = slot.address + (db - page);
         hint = `; the kernel maps the doorbell at SW_MSI slot ${slot.k} (${hex(slot.address)}), so the device must be programmed with ${hex(want)}`;
       }
-      ctx.report('unmapped-doorbell', msi.loc, `${head}: ${why}${hint}`, [...related, chipRelated(tx, chip)]);
+      // a stage-1 miss in a nested domain: the guest's rmr must cover the host SW_MSI window
+      const window = tx.swMsiWindow(d);
+      const fix = dom.type === 'nested' && r.end.kind === 'fault' && r.end.cause === 'stage1-unmapped' && window ? rmrData(dom, window) : undefined;
+      ctx.report('unmapped-doorbell', msi.loc, `${head}: ${why}${hint}`, [...related, chipRelated(tx, chip)], fix);
     }
   },
+  fixes: (d, { config }) => rmrFixes(d, config),
 };
 
 export default check;

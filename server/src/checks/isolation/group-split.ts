@@ -1,6 +1,8 @@
 // group-split: a second attach of a group's members to another domain.
 
+import { statementAt } from '../../ide/common';
 import { domainLabel } from '../../model/labels';
+import { deleteStatement } from '../edits';
 import { example, type AnalysisCheck } from '../check';
 import { attachesInOrder } from './common';
 
@@ -46,8 +48,38 @@ const check: AnalysisCheck = {
         a.loc,
         `${who} is in ${groupText}, already attached to domain ${domainLabel(first.domain)} (by ${firstWho}): a group translates through one domain, so attaching it to '${a.domain.name}' fails with -EINVAL`,
         [{ loc: first.loc, message: `${groupText === 'its singleton group' ? `'${g.name}'` : `group '${g.name}'`} is first attached to '${first.domain.name}' here` }],
+        { group: g.name, domain: a.domain.name, first: first.domain.name },
       );
     }
+  },
+  // data: { group, domain (of this attach), first (the domain the group is attached to first) }.
+  // Two fixes, a person's choice: drop this attach, or move the whole group here.
+  fixes(d, { config }) {
+    const { top, inner } = statementAt(d.loc.file, d.loc.span.start);
+    if (top?.kind !== 'domain' || inner?.kind !== 'attach') return [];
+    const dom = config.domains.find((x) => x.decl === top);
+    const entry = dom?.attaches.find((a) => a.stmt === inner);
+    if (!dom || !entry?.group || entry.group.name !== d.data?.group || dom.name !== d.data?.domain) return [];
+    const g = entry.group;
+    const others = config.domains.flatMap((x) => x.attaches).filter((a) => a !== entry && a.pasid === null && a.group === g && a.domain !== dom);
+    if (others.length === 0) return [];
+    const where = others[0]!.domain;
+    return [
+      {
+        title: `Remove 'attach ${entry.target?.name ?? g.name}' from '${dom.name}': group '${g.name}' is attached to '${where.name}'`,
+        edits: [deleteStatement(d.loc.file, inner)],
+        safe: false,
+        preferred: true,
+      },
+      {
+        title: `Attach the whole group '${g.name}' to '${dom.name}' instead`,
+        edits: [
+          ...others.map((a) => deleteStatement(a.loc.file, a.stmt)),
+          ...(entry.target === g ? [] : [{ path: d.loc.file.path, span: inner.ref!.span, newText: g.implicit ? entry.target!.name : g.name }]),
+        ],
+        safe: false,
+      },
+    ];
   },
 };
 

@@ -24,6 +24,14 @@ const check: EmittedCheck = {
     `,
   },
   emittedBy: 'model',
+  // data: { candidates } — declared names of the right kind closest to the unknown one
+  fixes(d) {
+    const candidates = d.data?.candidates;
+    if (!Array.isArray(candidates)) return [];
+    return candidates
+      .filter((c): c is string => typeof c === 'string')
+      .map((name, i) => ({ title: `Did you mean '${name}'?`, edits: [{ path: d.loc.file.path, span: d.loc.span, newText: name }], safe: false, preferred: i === 0 }));
+  },
 };
 
 export default check;

@@ -11,8 +11,10 @@
 //   API identity-maps them and its IOVA allocator reserves them (iova_reserve_iommu_regions),
 //   so only an identity map may cover them.
 
-import { IntervalIndex, hex, type Interval } from '../../model/intervals';
-import type { Device, Domain, Region } from '../../model/types';
+import { IntervalIndex, U64_MAX, hex, hexGrouped, sizeOf, type Interval } from '../../model/intervals';
+import type { Translation } from '../../model/translation';
+import type { Configuration, Device, Domain, Mapping, Region } from '../../model/types';
+import { addr, freeSlot, mapAt, rewriteMap } from '../edits';
 import { example, type AnalysisCheck, type CheckContext } from '../check';
 import { describeRegion, mapText, nestedChildren, regionMessage, rng } from './common';
 
@@ -38,6 +40,7 @@ function overlapsReserved(ctx: CheckContext, dom: Domain, children: Map<Domain, 
         m.loc,
         `${mapText(m)} → ${hex(m.output)} in nested domain '${dom.name}' intersects its rmr ${rng(hit.rmr.range)}: the guest must identity-map the RMR (the host's doorbell IOVAs live there), and this map shadows it, so MSIs land in memory`,
         [{ loc: hit.rmr.loc, message: `rmr ${rng(hit.rmr.range)} of '${dom.name}'` }],
+        { domain: dom.name, reserved: [addr(hit.rmr.range.start), addr(hit.rmr.range.last)] },
       );
     }
     return;
@@ -84,6 +87,7 @@ function overlapsReserved(ctx: CheckContext, dom: Domain, children: Map<Domain, 
       m.loc,
       `${consequence}: ${mapText(m)} intersects ${describeRegion(r, hit.device)}${space}`,
       [{ loc: r.loc, message: regionMessage(r, hit.device) }],
+      { domain: dom.name, reserved: [addr(r.start), addr(r.last)] },
     );
   }
 }
@@ -122,6 +126,35 @@ const check: AnalysisCheck = {
     const children = nestedChildren(ctx.config);
     for (const dom of ctx.config.domains) if (!dom.broken) overlapsReserved(ctx, dom, children);
   },
+  // data: { domain, reserved: [start, last] }. The nearest free IOVA is searched when the fix is
+  // asked for (a search over the domain's maps and regions, too costly for every diagnostic).
+  fixes(d, { config, tx }) {
+    const at = mapAt(config, d.loc.file, d.loc.span.start);
+    if (!at || at.dom.name !== d.data?.domain) return [];
+    const target = moveTarget(config, tx, at.dom, at.m);
+    if (target === null) return [];
+    const edits = rewriteMap(d.loc.file, at.stmt, target, target + sizeOf(at.m.input) - 1n, null);
+    if (!edits) return [];
+    // moving changes the IOVA the device uses: a person's choice
+    return [{ title: `Move the map to the nearest free IOVA ${hexGrouped(target)}`, edits, safe: false, preferred: true }];
+  },
 };
+
+/** The aligned IOVA nearest to the map's where it meets no reserved region and no other map. */
+function moveTarget(config: Configuration, tx: Translation, dom: Domain, m: Mapping): bigint | null {
+  const size = sizeOf(m.input);
+  const busy: Interval[] = [];
+  const users = new Set(tx.devicesIn(dom));
+  if (dom.nestParent) for (const n of config.domains) if (n.parent === dom) for (const dev of tx.devicesIn(n)) users.add(dev);
+  for (const dev of users) for (const r of tx.regionsOf(dev)) busy.push(r);
+  for (const other of tx.mapsOf(dom)) if (other !== m) busy.push(other.input);
+  const io = dom.iommu ?? tx.devicesIn(dom)[0]?.iommu ?? config.iommus[0];
+  const page = io?.minPage ?? config.pageSize;
+  const ias = dom.iommu?.ias ?? [...users][0]?.iommu?.ias ?? 64;
+  const limit = ias >= 64 ? U64_MAX : (1n << BigInt(ias)) - 1n;
+  let natural = page;
+  while (natural * 2n <= size && size % (natural * 2n) === 0n && natural < 1n << 30n) natural *= 2n;
+  return freeSlot(busy, m.input.start, size, natural, limit) ?? (natural !== page ? freeSlot(busy, m.input.start, size, page, limit) : null);
+}
 
 export default check;

@@ -2,7 +2,9 @@
 // the host never writes the guest's stage 1, but the guest's IOMMU driver maps through the
 // same io-pgtable granule rules (R26), so a misaligned stage-1 map is refused there.
 
-import { formatSize, hex, sizeOf } from '../../model/intervals';
+import { alignDown, alignUp, formatSize, hex, hexGrouped, sizeOf } from '../../model/intervals';
+import type { DiagnosticData, Mapping } from '../../model/types';
+import { addr, mapAt, parseAddr, rewriteMap } from '../edits';
 import { example, type AnalysisCheck } from '../check';
 import { domainsWithDevices, mapText } from './common';
 
@@ -47,15 +49,40 @@ const check: AnalysisCheck = {
         if (size % min !== 0n) bad.push(`size ${hex(size)}`);
         if (bad.length === 0) continue;
         const pg = io.decl.props.find((p) => p.kind === 'pgsizes');
+        const widened = widen(m, min);
         ctx.report(
           'map-unaligned',
           m.loc,
           `${mapText(m)} is not aligned to the ${formatSize(min)} minimum page of '${io.name}' (${bad.join(', ')}): iommu_map rejects it with -EINVAL ("unaligned: iova ${hex(m.input.start)} pa ${hex(m.output)} size ${hex(size)} min_pagesz ${hex(min)}")`,
           [{ loc: pg ? { file: io.nameLoc.file, span: pg.span } : io.nameLoc, message: `'${io.name}' supports pages of ${io.pgsizes.map(formatSize).join(' ')}` }],
+          widened ?? undefined,
         );
       }
     }
   },
+  // data: the map widened to whole pages, { start, last, output (null for an irqchip target), page }
+  fixes(d, { config }) {
+    const start = parseAddr(d.data?.start);
+    const last = parseAddr(d.data?.last);
+    const page = parseAddr(d.data?.page);
+    const output = d.data?.output === null ? null : parseAddr(d.data?.output);
+    const at = mapAt(config, d.loc.file, d.loc.span.start);
+    if (start === null || last === null || page === null || !at) return [];
+    const edits = rewriteMap(d.loc.file, at.stmt, start, last, output);
+    if (!edits) return [];
+    return [{ title: `Widen the map to ${formatSize(page)} pages: ${hexGrouped(start)}..${hexGrouped(last)}`, edits, safe: true, preferred: true }];
+  },
 };
+
+/** The smallest page-aligned map covering `m`, with its output shifted alike (null: none exists). */
+function widen(m: Mapping, page: bigint): DiagnosticData | null {
+  const start = alignDown(m.input.start, page);
+  const end = alignUp(m.input.last + 1n, page);
+  if (end === null) return null;
+  const shift = m.input.start - start;
+  const toAddress = m.stmt?.target?.kind === 'address';
+  if (toAddress && (m.output < shift || (m.output - shift) % page !== 0n)) return null;
+  return { start: addr(start), last: addr(end - 1n), output: toAddress ? addr(m.output - shift) : null, page: addr(page) };
+}
 
 export default check;
