@@ -90,6 +90,11 @@ export interface PageSizeStmt extends StmtBase {
   kind: 'page-size';
   value?: Num;
 }
+/** `kernel X.Y`: the spelling of the version (validated by the model). */
+export interface KernelStmt extends StmtBase {
+  kind: 'kernel';
+  value?: Name;
+}
 export interface AllowUnsafeStmt extends StmtBase {
   kind: 'allow-unsafe-interrupts';
 }
@@ -138,6 +143,7 @@ export interface ExpectStmt extends StmtBase {
 export type TopStatement =
   | BackendStmt
   | PageSizeStmt
+  | KernelStmt
   | AllowUnsafeStmt
   | IncludeStmt
   | IommuDecl

@@ -38,7 +38,7 @@ export function tokenize(text: string): TokenInfo[] {
       ? 'keyword'
       : name === 'Identifier'
         ? 'name'
-        : name === 'Number'
+        : name === 'Number' || name === 'Version'
           ? 'number'
           : name === 'String'
             ? 'string'

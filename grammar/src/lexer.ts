@@ -51,6 +51,13 @@ export const PciAddr = createToken({
   label: 'a PCI address',
   categories: [AnyArg],
 });
+/** A kernel version `MAJOR.MINOR` (a patch level `.P` may follow); tried before numbers. */
+export const VersionLit = createToken({
+  name: 'Version',
+  pattern: /[0-9]+\.[0-9]+(?:\.[0-9]+)?(?![0-9A-Za-z_.])/,
+  label: 'a kernel version',
+  categories: [AnyArg],
+});
 /**
  * A number: any digit followed by word characters, so that `4k` or `0x1G0` is one token that
  * the parser reports as malformed instead of a number followed by a stray name.
@@ -72,6 +79,7 @@ export const Identifier = createToken({
 export const TOP_LEVEL_KEYWORDS = [
   'backend',
   'page-size',
+  'kernel',
   'allow-unsafe-interrupts',
   'include',
   'iommu',
@@ -152,6 +160,7 @@ export const allTokens: TokenType[] = [
   RCurly,
   PciAddr,
   Colon,
+  VersionLit,
   NumberLit,
   ...keywordTokens,
   Identifier,

@@ -37,6 +37,7 @@ import {
   stringValue,
   TOP_LEVEL_KEYWORDS,
   KEYWORDS,
+  VersionLit,
 } from './lexer';
 
 type Ctx = 'top' | 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
@@ -76,6 +77,7 @@ export function describeToken(t: IToken | undefined): string {
   if (t.tokenType === NumberLit) return `number '${shown(t.image)}'`;
   if (t.tokenType === StringLit) return `string ${shown(t.image)}`;
   if (t.tokenType === PciAddr) return `PCI address '${t.image}'`;
+  if (t.tokenType === VersionLit) return `version '${t.image}'`;
   return `'${shown(t.image)}'`;
 }
 
@@ -356,6 +358,7 @@ export class IommuParser extends EmbeddedActionsParser {
       DEF: [
         { ALT: () => this.SUBRULE(this.backendStmt) },
         { ALT: () => this.SUBRULE(this.pageSizeStmt) },
+        { ALT: () => this.SUBRULE(this.kernelStmt) },
         { ALT: () => this.SUBRULE(this.allowUnsafeStmt) },
         { ALT: () => this.SUBRULE(this.includeStmt) },
         { ALT: () => this.SUBRULE(this.iommuDecl) },
@@ -384,6 +387,26 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('page-size'));
     const value = this.SUBRULE(this.expectNum);
     return this.ACTION(() => ({ kind: 'page-size', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  /** `kernel X.Y`; a plain number (`kernel 6`) is kept for the model to report. */
+  private kernelStmt = this.RULE('kernelStmt', (): A.KernelStmt => {
+    const k = this.CONSUME(kw('kernel'));
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { tok = this.CONSUME(VersionLit); } },
+        { GATE: () => this.sameLine(this.LA(1)), ALT: () => { tok = this.CONSUME(NumberLit); } },
+        { GATE: () => this.strayAhead('number'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      if (!tok) this.missing('a kernel version (MAJOR.MINOR, e.g. 6.8)', k, stray);
+      return { kind: 'kernel', span: this.stmtSpan(k), keyword: tokSpan(k), ...(tok ? { value: mkName(tok) } : {}) };
+    });
   });
 
   private allowUnsafeStmt = this.RULE('allowUnsafeStmt', (): A.AllowUnsafeStmt => {

@@ -50,12 +50,26 @@ domain vm : paging {
 `);
   });
 
-  it('M24: dma-api backend: paging domains get no implicit doorbell maps', () => {
+  it('M24: dma-api backend: a driver-owned paging domain has no MSI cookie (-EOPNOTSUPP from v6.15)', () => {
     check(`backend dma-api
 iommu smmu0 { model smmuv3 }
 irqchip its0 { model gicv3-its base 0x0808_0000 }
 device accel { msi its0 driver my_accel }
-//                 ^^^^ unmapped-doorbell: paging domains get no implicit doorbell maps
+//                 ^^^^ unmapped-doorbell: from v6.15 iommu_dma_prepare_msi refuses translated MSIs there (-EOPNOTSUPP)
+domain drv : paging {
+  attach accel
+  map 0x1000_0000 -> 0x80_0000_0000 size 16M
+}
+`);
+  });
+
+  it('M24 before v6.15: the physical doorbell is programmed and the paging domain maps nothing there', () => {
+    check(`backend dma-api
+kernel 6.6
+iommu smmu0 { model smmuv3 }
+irqchip its0 { model gicv3-its base 0x0808_0000 }
+device accel { msi its0 driver my_accel }
+//                 ^^^^ unmapped-doorbell: maps nothing at 0x8090040
 domain drv : paging {
   attach accel
   map 0x1000_0000 -> 0x80_0000_0000 size 16M

@@ -243,7 +243,7 @@ domain b : paging { attach d2 }
     expect(end(res(a, 'd2', 0x800_0040n))).toBe('its2 0x10050040');
   });
 
-  it('a window smaller than the doorbells it needs', () => {
+  it('a window smaller than the doorbells it needs: the slot past its end is mapped all the same', () => {
     const a = tx(`backend vfio-type1
 iommu smmu0 { model smmuv3 sw-msi 0x800_0000 size 4K }
 ${chips(2)}
@@ -251,7 +251,8 @@ device d0 { pci 01:00.0 msi its0 driver vfio-pci }
 device d1 { pci 01:00.1 msi its1 driver vfio-pci }
 domain a : paging { attach d0 attach d1 }
 `);
-    expect(addr(a, 'd1')).toBe('exhausted');
+    // iommu_dma_get_msi_page never checks the window length: slot 1 lands at 0x800_1000
+    expect(addr(a, 'd1')).toBe(0x800_1040n);
     expect(a.tx.deviceSlots.get(a.config.devices[1]!)!.full).toBe('window');
     // neither iommufd_sw_msi_get_map nor the MSI cookie checks the window: the page past it is mapped all the same
     expect(end(res(a, 'd1', 0x800_1040n))).toBe('its1 0x10030040');
@@ -272,8 +273,20 @@ domain a : paging { attach d0 attach d1 attach d2 }
     expect(end(res(a, 'd2', 0x800_0040n))).toBe('its2 0x10050040');
   });
 
-  it('dma-api: no implicit maps, the physical doorbell is programmed', () => {
+  it('dma-api: no implicit maps; from v6.15 MSIs of the cookie-less domain fail to allocate', () => {
     const a = tx(`backend dma-api
+iommu smmu0 { model smmuv3 }
+${chips(1)}
+device d0 { pci 01:00.0 msi its0 driver vfio-pci }
+domain a : paging { attach d0 }
+`);
+    expect(a.tx.deviceSlots.size).toBe(0);
+    expect(addr(a, 'd0')).toBe('unsupported');
+  });
+
+  it('dma-api before v6.15: the physical doorbell is programmed', () => {
+    const a = tx(`backend dma-api
+kernel 6.14
 iommu smmu0 { model smmuv3 }
 ${chips(1)}
 device d0 { pci 01:00.0 msi its0 driver vfio-pci }
@@ -284,6 +297,93 @@ domain a : paging { attach d0 }
     expect(end(res(a, 'd0', 0x1001_0040n))).toBe('fault:unmapped');
   });
 
+  it('devices whose driver allocates no MSIs (none, pci-stub) take no slot; the numbering of the others follows', () => {
+    const a = tx(`backend iommufd
+iommu smmu0 { model smmuv3 }
+${chips(3)}
+device d0 { pci 01:00.0 msi its0 driver none }
+device d1 { pci 01:00.1 msi its1 driver pci-stub }
+device d2 { pci 01:00.2 msi its2 driver vfio-pci }
+device d3 { pci 01:00.3 msi its0 }
+domain vm : paging { attach d0 attach d1 attach d2 attach d3 }
+`);
+    expect(addr(a, 'd0')).toBe('none');
+    expect(addr(a, 'd1')).toBe('none');
+    expect(addr(a, 'd3')).toBe('none'); // no driver line: driver none
+    expect(addr(a, 'd2')).toBe(0x800_0040n);
+    expect(a.tx.deviceSlots.size).toBe(1);
+  });
+
+  it('vfio-type1: the cookie is made at the window of the first group attached (attach order, not declaration order)', () => {
+    const a = tx(`backend vfio-type1
+iommu smmu0 { model smmuv3 }
+${chips(2)}
+device d0 { pci 01:00.0 msi its0 driver vfio-pci }
+device d1 { pci 01:00.1 msi its1 driver vfio-pci reserved 0x900_0000 size 1M sw-msi }
+domain vm : paging { attach d1 attach d0 }
+`);
+    // d1's group came first: the cookie starts at 0x900_0000; slots go by first MSI use (d0 first)
+    expect(addr(a, 'd0')).toBe(0x900_0040n);
+    expect(addr(a, 'd1')).toBe(0x900_1040n);
+  });
+
+  it('vfio-type1: a first group with a hardware MSI region leaves the domain without a cookie (R23 per group)', () => {
+    const text = (kernel: string) => `backend vfio-type1
+${kernel}
+iommu smmu0 { model smmuv3 }
+${chips(2)}
+device d0 { pci 01:00.0 driver vfio-pci reserved 0xd000_0000 size 64K msi }
+device d0b { pci 01:00.1 msi its0 driver vfio-pci }
+group g0 { d0 d0b }
+device d1 { pci 02:00.0 msi its1 driver vfio-pci }
+domain vm : paging { attach g0 attach d1 }
+`;
+    const a = tx(text(''));
+    expect(a.tx.deviceSlots.size).toBe(0);
+    expect(addr(a, 'd0b')).toBe('unsupported'); // its sibling's region decides for the whole group
+    expect(addr(a, 'd1')).toBe('unsupported'); // a later group gets no cookie of its own
+    const old = tx(text('kernel 6.12'));
+    expect(addr(old, 'd1')).toBe(0x1003_0040n); // before v6.15: the physical doorbell
+  });
+
+  it('vfio-type1: a later group with a hardware MSI region uses the cookie of the first', () => {
+    const a = tx(`backend vfio-type1
+iommu smmu0 { model smmuv3 }
+${chips(2)}
+device d0 { pci 01:00.0 msi its0 driver vfio-pci }
+device d1 { pci 02:00.0 msi its1 driver vfio-pci reserved 0xd000_0000 size 64K msi }
+domain vm : paging { attach d0 attach d1 }
+`);
+    expect(addr(a, 'd1')).toBe(0x800_1040n);
+  });
+
+  it('iommufd before v6.15: a write-only MSI cookie per domain, like VFIO type1', () => {
+    const a = tx(`backend iommufd
+kernel 6.8
+iommu smmu0 { model smmuv3 }
+${chips(2)}
+device d0 { pci 01:00.0 msi its0 driver vfio-pci }
+device d1 { pci 01:00.1 msi its1 driver vfio-pci }
+domain a : paging { attach d0 }
+domain b : paging { attach d1 }
+`);
+    expect(addr(a, 'd0')).toBe(0x800_0040n);
+    expect(addr(a, 'd1')).toBe(0x800_0040n); // its own domain, its own sequence
+    expect(end(res(a, 'd1', 0x800_0040n, 'read'))).toBe('fault:write-only');
+  });
+
+  it('iommufd before v6.15: a nested domain has no cookie, its devices keep the physical doorbell', () => {
+    const a = tx(`backend iommufd
+kernel 6.14
+iommu smmu0 { model smmuv3 }
+${chips(1)}
+device vf { pci 01:00.0 msi its0 driver vfio-pci }
+domain s2 : paging { nest-parent map 0x4000_0000 -> 0x80_0000_0000 size 1G }
+domain guest : nested { parent s2 attach vf rmr 0x800_0000 size 1M }
+`);
+    expect(addr(a, 'vf')).toBe(0x1001_0040n);
+    expect(a.tx.deviceSlots.size).toBe(0);
+  });
   it('a per-device sw-msi window replaces the IOMMU\'s', () => {
     const a = tx(`${ARM}
 device d0 { pci 01:00.0 msi its0 driver vfio-pci sw-msi 0x7000_0000 size 2M }
@@ -339,6 +439,61 @@ device nic { pci 7d:00.0 driver vfio-pci reserved 0xd000_0000 size 64K msi }
 domain vm : paging { attach nic }
 `);
     expect(end(res(a, 'nic', 0xd000_0000n))).toBe('fault:unmapped');
+  });
+});
+
+describe('kernel versions', () => {
+  it('kernel X.Y is read; without it the baseline (6.17) applies', () => {
+    expect(tx(`kernel 6.8\niommu smmu0 { model smmuv3 }`).config.kernel).toEqual({ major: 6, minor: 8 });
+    expect(tx(`kernel 5.15.120\nbackend vfio-type1\niommu smmu0 { model smmuv3 }`).config.kernel).toEqual({ major: 5, minor: 15 });
+    expect(tx(`iommu smmu0 { model smmuv3 }`).config.kernel).toEqual({ major: 6, minor: 17 });
+  });
+});
+
+describe('PASID-only devices', () => {
+  it('under iommufd a device attached only by PASID has its RID in the blocking domain', () => {
+    const a = tx(`${ARM}
+device acc { pci 03:00.0 driver vfio-pci pasid 8 }
+domain sva : paging { attach acc pasid 5 map 0x1000_0000 -> 0x81_0000_0000 size 1M }
+`);
+    const d = a.config.devices[0]!;
+    expect(a.tx.ridDomain(d).type).toBe('blocked');
+    expect(end(res(a, 'acc', 0x1000_0000n))).toBe('fault:blocked');
+    expect(end(res(a, 'acc', 0x1000_0000n, 'write', 5n))).toBe('PA 0x8100000000');
+  });
+  it('under dma-api a kernel driver attaching a PASID keeps its default domain', () => {
+    const a = tx(`backend dma-api
+iommu smmu0 { model smmuv3 }
+device acc { pci 03:00.0 driver idxd pasid 8 }
+domain sva : paging { attach acc pasid 5 }
+`);
+    expect(a.tx.ridDomain(a.config.devices[0]!).type).toBe('dma');
+  });
+});
+
+describe('reservations follow the backend; minimum page', () => {
+  const text = (backend: string, kernel = '') => `backend ${backend}
+${kernel}
+iommu smmu0 { model smmuv3 }
+device gpu { pci 01:00.0 driver vfio-pci }
+device port { pci 00:01.0 driver pcieport reserved 0x9000_0000 size 1M reserved }
+group g { gpu port }
+domain vm : paging { attach gpu }
+`;
+  const names = (a: Analysis) => a.tx.reservingDevices(a.config.domains[0]!).map((x) => x.dev.name);
+  it('vfio-type1: every member of every attached group', () => {
+    expect(names(tx(text('vfio-type1')))).toEqual(['gpu', 'port']);
+  });
+  it('iommufd: only the devices bound to it; before v6.4 the whole group', () => {
+    expect(names(tx(text('iommufd')))).toEqual(['gpu']);
+    expect(names(tx(text('iommufd', 'kernel 6.3')))).toEqual(['gpu', 'port']);
+  });
+  it('vfio-type1 raises the minimum page to page-size (vfio_update_pgsize_bitmap); iommufd keeps the IOMMU\'s', () => {
+    const t = (backend: string) => tx(`backend ${backend}\npage-size 64K\niommu smmu0 { model smmuv3 pgsizes 4K 64K 2M }\ndomain vm : paging { }`);
+    const v = t('vfio-type1');
+    expect(v.tx.minPage(v.config.domains[0]!)).toBe(0x10000n);
+    const i = t('iommufd');
+    expect(i.tx.minPage(i.config.domains[0]!)).toBe(0x1000n);
   });
 });
 

@@ -150,10 +150,14 @@ export function describeDevice(config: Configuration, tx: Translation, d: Device
       case 'exhausted':
         out.push(`- programmed address: none — ${p.how}`);
         break;
+      case 'unsupported':
+        out.push(`- programmed address: none — ${p.how}`);
+        break;
       case 'none':
         out.push(`- ${p.how}`);
         break;
     }
+    if (tx.msiDependsOnKernel(d)) out.push(`- computed for ${tx.kernelText()}${config.kernelLoc ? '' : ' (the baseline; no `kernel` given)'}`);
   } else if (d.msi) out.push('', 'MSI: irqchip unknown');
   void config;
   return out.join('\n');

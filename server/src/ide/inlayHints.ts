@@ -43,6 +43,9 @@ export function inlayHints(config: Configuration, tx: Translation, file: SourceF
       case 'exhausted':
         label = '→ no SW_MSI slot';
         break;
+      case 'unsupported':
+        label = '→ MSI allocation fails (-EOPNOTSUPP)';
+        break;
       case 'none':
         continue;
     }

@@ -44,6 +44,7 @@ import {
 import type { LoadedSources } from './workspace';
 import { closest } from '../spelling';
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
+import { BASELINE_KERNEL, GATES, kernelText, since, type KernelVersion } from './kernel';
 
 
 interface Ctx {
@@ -219,6 +220,9 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   let pageSize = 4096n;
   let pageSizeLoc: Loc | null = null;
   let allowUnsafe = false;
+  let kernel: KernelVersion = BASELINE_KERNEL;
+  let kernelLoc: Loc | null = null;
+  let kernelStmtLoc: Loc | null = null;
 
   // Pass 1: global settings and the namespace.
   for (const file of files) {
@@ -292,6 +296,24 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
         case 'allow-unsafe-interrupts':
           allowUnsafe = true;
           break;
+        case 'kernel': {
+          if (kernelStmtLoc) {
+            report(ctx, 'bad-value', { file, span: st.keyword }, "'kernel' is given twice in the configuration", [{ loc: kernelStmtLoc, message: 'first kernel here' }]);
+            break;
+          }
+          kernelStmtLoc = { file, span: st.span };
+          if (!st.value) break;
+          const m = /^([0-9]+)\.([0-9]+)(?:\.[0-9]+)?$/.exec(st.value.text);
+          const major = m ? Number(m[1]) : NaN;
+          const minor = m ? Number(m[2]) : NaN;
+          if (!m || major < 2 || major > 99 || minor > 99) {
+            report(ctx, 'bad-value', { file, span: st.value.span }, `'${st.value.text}' is not a kernel version; write MAJOR.MINOR, e.g. 'kernel 6.8'`);
+            break;
+          }
+          kernel = { major, minor };
+          kernelLoc = { file, span: st.value.span };
+          break;
+        }
         case 'expect':
           pending.push({ file, st });
           break;
@@ -317,6 +339,10 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   // Pass 3: devices.
   const pciSeen = new Map<string, Loc>();
   for (const d of devices) fillDevice(ctx, d.nameLoc.file, d, iommus, soleIommu, pciSeen);
+  // A device's reserved regions, windows and pages all come from its IOMMU: when that IOMMU
+  // could not be read (no or a misspelled `model`, a syntax error), the device's semantic checks
+  // stay silent rather than judge regions that do not exist.
+  for (const d of devices) if (d.iommu && (d.iommu.broken || ctx.broken.has(d.iommu))) ctx.broken.add(d);
 
   // Pass 4: groups (declared), then singleton groups.
   for (const g of groups) {
@@ -352,6 +378,9 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     dd.iommu = iommu;
     dd.type = iommu?.defaultDomain ?? 'dma';
     dd.name = `default domain of ${g.implicit ? `device '${g.name}'` : `group '${g.name}'`}`;
+    const bd = g.blockedDomain;
+    bd.iommu = iommu;
+    bd.name = `blocking domain of ${g.implicit ? `device '${g.name}'` : `group '${g.name}'`}`;
   }
 
   // Pass 5: domains.
@@ -359,12 +388,14 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   // Parents may be declared after their children: derive iommus once every domain is read.
   for (const dom of domains) deriveDomainIommu(dom, domains, soleIommu);
 
+  kernelGates(ctx, { backend, backendLoc, kernel, kernelLoc, domains });
+
   // Group attachments in source order (file order, then offset).
   const allAttaches = domains.flatMap((d) => d.attaches);
   const fileOrder = new Map(files.map((f, i) => [f, i]));
   allAttaches.sort((a, b) => fileOrder.get(a.loc.file)! - fileOrder.get(b.loc.file)! || a.loc.span.start - b.loc.span.start);
   for (const a of allAttaches) {
-    if (!a.group) continue;
+    if (!a.group || a.unsupported) continue;
     if (a.pasid === null) {
       if (!a.group.ridAttach) a.group.ridAttach = a;
     } else {
@@ -405,6 +436,8 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     root,
     backend,
     pageSize,
+    kernel,
+    kernelLoc,
     allowUnsafeInterrupts: allowUnsafe,
     iommus,
     irqchips,
@@ -437,13 +470,15 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
     case 'group': {
       const g: Group = {
         ...base, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false,
-        defaultDomain: null as unknown as Domain, ridAttach: null, pasidAttaches: new Map(),
+        defaultDomain: null as unknown as Domain, blockedDomain: null as unknown as Domain, ridAttach: null, pasidAttaches: new Map(),
       };
-      g.defaultDomain = {
-        ...base, kind: 'domain', decl: null, type: 'dma', iommu: null, iommuRef: null, nestParent: false, parent: null,
+      const implicitDomain = (type: DomainType): Domain => ({
+        ...base, kind: 'domain', decl: null, type, iommu: null, iommuRef: null, nestParent: false, parent: null,
         parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null,
         implicit: true, defaultOf: g,
-      };
+      });
+      g.defaultDomain = implicitDomain('dma');
+      g.blockedDomain = implicitDomain('blocked');
       return g;
     }
     case 'domain':
@@ -804,6 +839,62 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
     markBroken(ctx);
   }
   ctx.current = null;
+}
+
+// ---- kernel and backend gates (language.md §3 "Kernel versions") ------------------------------
+
+function unsupported(ctx: Ctx, loc: Loc, message: string, related: Related[] = []): void {
+  ctx.diags.push({ code: 'unsupported-feature', severity: 'error', loc, message, related });
+}
+
+/**
+ * Constructs the backend or the targeted kernel does not offer: `unsupported-feature`. A nested
+ * domain so reported is marked broken (the checks stay silent about it) and a PASID attachment
+ * so reported takes no part in the model: the kernel refuses them before anything else happens.
+ */
+function kernelGates(
+  ctx: Ctx,
+  g: { backend: Backend; backendLoc: Loc | null; kernel: KernelVersion; kernelLoc: Loc | null; domains: Domain[] },
+): void {
+  const k = kernelText(g.kernel);
+  const kernelRel: Related[] = g.kernelLoc ? [{ loc: g.kernelLoc, message: `the targeted kernel: ${k}` }] : [];
+  if (g.backend === 'iommufd' && !since(g.kernel, GATES.iommufd)) {
+    const stmt = g.backendLoc;
+    const loc = stmt ? { file: stmt.file, span: backendValueSpan(stmt) } : g.kernelLoc!;
+    unsupported(ctx, loc, `kernel ${k} has no iommufd (it arrived in v6.2)${stmt ? '' : ', the default backend'}: use 'backend vfio-type1' (the VFIO type1 container) for this kernel`, stmt ? kernelRel : []);
+  }
+  for (const dom of g.domains) {
+    if (dom.type === 'nested' && dom.decl?.type) {
+      const loc = { file: dom.nameLoc.file, span: dom.decl.type.span };
+      let why: string | null = null;
+      if (g.backend === 'vfio-type1') why = `nested domain '${dom.name}' needs iommufd (IOMMU_HWPT_ALLOC of a nested HWPT over a nest parent): the VFIO type1 container has no nested domains`;
+      else if (g.backend === 'dma-api') why = `nested domain '${dom.name}' is a user-space (iommufd) object: kernel drivers using the DMA API never allocate nested domains`;
+      else if (!since(g.kernel, GATES.nesting)) why = `kernel ${k} has no nested HWPTs (IOMMU_HWPT_ALLOC with a parent and IOMMU_HWPT_ALLOC_NEST_PARENT arrived in v6.7)`;
+      else if (dom.iommu?.model === 'vtd' && !since(g.kernel, GATES.vtdNesting)) why = `kernel ${k}: the VT-d driver allocates nested domains from v6.8 (-EOPNOTSUPP before)`;
+      else if (dom.iommu?.model === 'smmuv3' && !since(g.kernel, GATES.smmuv3Nesting)) why = `kernel ${k}: the SMMUv3 driver allocates nested domains from v6.13 (-EOPNOTSUPP before)`;
+      if (why) {
+        unsupported(ctx, loc, why, g.backend === 'iommufd' ? kernelRel : []);
+        ctx.broken.add(dom);
+        continue;
+      }
+    }
+    for (const a of dom.attaches) {
+      if (a.pasid === null) continue;
+      let why: string | null = null;
+      if (g.backend === 'vfio-type1') why = `a PASID attachment needs iommufd (IOMMU_HWPT_ATTACH with a pasid): the VFIO type1 container attaches whole groups by RID only`;
+      else if (g.backend === 'iommufd' && !since(g.kernel, GATES.iommufdPasid)) why = `kernel ${k} cannot attach a PASID through iommufd (VFIO_DEVICE_PASID_ATTACH_IOMMUFD_PT arrived in v6.15)`;
+      if (why) {
+        unsupported(ctx, a.loc, why, g.backend === 'iommufd' ? kernelRel : []);
+        a.unsupported = true;
+      }
+    }
+  }
+}
+
+/** The span of a `backend` statement's value (the whole statement when the value is absent). */
+function backendValueSpan(loc: Loc): ast.Span {
+  const st = loc.file.ast.statements.find((s) => s.kind === 'backend' && s.span.start === loc.span.start) as ast.BackendStmt | undefined;
+  return st?.value?.span ?? loc.span;
 }
 
 function deriveDomainIommu(dom: Domain, domains: Domain[], sole: Iommu | null): void {

@@ -4,9 +4,10 @@
 // `resolve()`, the one function that hover, `expect` and the doorbell checks share.
 
 import { IntervalIndex, U64_MAX, containsPoint, formatSize, hex, type Interval } from './intervals';
-import type { Configuration, Device, Domain, Group, Irqchip, Mapping, Perm, Region } from './types';
 import { doorbellPage } from './defaults';
 import { domainLabel } from './labels';
+import type { Configuration, Device, Domain, Group, Irqchip, Mapping, Perm, Region } from './types';
+import { GATES, kernelText, since } from './kernel';
 
 export type Access = 'read' | 'write';
 
@@ -52,8 +53,10 @@ export type Programmed =
   | { kind: 'address'; address: bigint; how: string }
   /** dma / dma-fq: the kernel allocates the doorbell IOVA, always reachable. */
   | { kind: 'kernel'; how: string }
-  /** The doorbell page got no SW_MSI slot. */
+  /** The doorbell page got no SW_MSI slot (the 65th of an iommufd context). */
   | { kind: 'exhausted'; window: Region; how: string }
+  /** v6.15+: the domain has no MSI cookie, so `iommu_dma_prepare_msi` fails with -EOPNOTSUPP. */
+  | { kind: 'unsupported'; domain: Domain; how: string }
   | { kind: 'none'; how: string };
 
 export interface Slot {
@@ -61,17 +64,36 @@ export interface Slot {
   k: number;
   page: bigint;
   window: Region;
-  /**
-   * Slot address, or null for the 65th under iommufd (refused). A slot past the end of its window
-   * still has its address: neither the kernel's iommufd nor its MSI cookie checks the window length,
-   * so the doorbell is mapped there all the same (`full` says so).
-   */
+  /** Slot address (mapped even past the end of the window), or null for the 65th under iommufd (refused). */
   address: bigint | null;
   irqchip: Irqchip;
   /** The device whose MSI first used the slot. */
   firstUser: Device;
-  /** Why `address` is null: the slot lies past the window, or it is the 65th map of the iommufd context (-EOVERFLOW). */
+  /** The slot lies past the end of its window (still mapped), or it is the 65th map of the iommufd context (-EOVERFLOW, not mapped). */
   full: 'window' | 'iommufd-64' | null;
+}
+
+/** The dma-iommu MSI cookie of a paging domain: its slots start at `window.start`. */
+export interface MsiCookie {
+  window: Region;
+  /** The group whose attach created it (R51: the first attached). */
+  group: Group;
+  slots: Map<bigint, Slot>;
+}
+
+/** Drivers that never enable MSIs: such a device allocates no MSI and takes no SW_MSI slot. */
+const NO_MSI_DRIVERS = ['none', 'pci-stub'];
+
+/** Does the device's driver allocate MSIs (`vfio-pci`, `vfio-platform`, any kernel driver)? */
+export function allocatesMsi(d: Device): boolean {
+  return !NO_MSI_DRIVERS.includes(d.driver);
+}
+
+/** Drivers that bind a device to VFIO / iommufd. */
+const VFIO_DRIVERS = ['vfio-pci', 'vfio-platform'];
+
+export function boundToVfio(d: Device): boolean {
+  return VFIO_DRIVERS.includes(d.driver);
 }
 
 interface IndexedMap extends Interval {
@@ -80,9 +102,6 @@ interface IndexedMap extends Interval {
 }
 
 const IOMMUFD_MAX_SW_MSI = 64;
-
-/** Drivers that never enable MSIs, so never make the kernel map a doorbell (language.md §9). */
-const ALLOCATES_MSI = (driver: string): boolean => driver !== 'none' && driver !== 'pci-stub';
 
 function permText(p: Perm): string {
   return (p.read ? 'r' : '') + (p.write ? 'w' : '') || '-';
@@ -128,11 +147,81 @@ export class Translation {
   // ---- structure ------------------------------------------------------------------------
 
   ridDomain(d: Device): Domain {
-    return d.group.ridAttach?.domain ?? d.group.defaultDomain;
+    return this.groupRidDomain(d.group);
   }
 
+  /**
+   * The group's RID domain: the domain attached without PASID, else (iommufd, attached only by
+   * PASID) the blocking domain DMA ownership put it in, else its default domain.
+   */
   groupRidDomain(g: Group): Domain {
-    return g.ridAttach?.domain ?? g.defaultDomain;
+    if (g.ridAttach) return g.ridAttach.domain;
+    if (this.ridBlocked(g)) return g.blockedDomain;
+    return g.defaultDomain;
+  }
+
+  /**
+   * Under iommufd a group bound and attached only by PASID has its RID in the blocking domain:
+   * binding claims DMA ownership (`iommu_device_claim_dma_owner` → the group's blocking domain)
+   * and only a RID attach replaces it.
+   */
+  ridBlocked(g: Group): boolean {
+    return !g.ridAttach && this.config.backend === 'iommufd' && g.pasidAttaches.size > 0;
+  }
+
+  /** The targeted kernel, for messages: `kernel 6.8`. */
+  kernelText(): string {
+    return `kernel ${kernelText(this.config.kernel)}`;
+  }
+
+  /** Does the targeted kernel map SW_MSI through iommufd itself (v6.15+, `iommufd_sw_msi`)? */
+  iommufdSwMsi(): boolean {
+    return this.config.backend === 'iommufd' && since(this.config.kernel, GATES.swMsi);
+  }
+
+  /**
+   * The minimum page of a domain's maps: the smallest of its IOMMU's `pgsizes`; under
+   * `vfio-type1` raised to `page-size` (`vfio_update_pgsize_bitmap` hides sub-PAGE_SIZE sizes
+   * and adds PAGE_SIZE).
+   */
+  minPage(dom: Domain): bigint | null {
+    const io = dom.iommu;
+    if (!io) return null;
+    if (this.config.backend === 'vfio-type1' && io.minPage < this.pageSize) return this.pageSize;
+    return io.minPage;
+  }
+
+  /**
+   * The devices whose reserved regions a domain's maps must avoid (language.md §9 "Reservations
+   * follow the backend"), with the nested domain they come through (nest parent, IPA space).
+   * `vfio-type1`: every member of every group attached (`iommu_get_group_resv_regions`).
+   * `iommufd`: the devices bound to it (driver vfio-pci / vfio-platform), RID attachments only
+   * (`iommufd_device_attach_reserved_iova`); before v6.4 the whole group of each. `dma-api` and
+   * DMA domains: the devices translating through it. A group whose attach the kernel refuses
+   * for a `direct` region (require-direct) never gets there and reserves nothing.
+   */
+  reservingDevices(dom: Domain): { dev: Device; via: Domain | null }[] {
+    const out: { dev: Device; via: Domain | null }[] = [];
+    const seen = new Set<Device>();
+    const backend = this.config.backend;
+    const user = dom.type === 'paging' && backend !== 'dma-api';
+    const add = (d: Device, via: Domain | null) => {
+      if (seen.has(d)) return;
+      if (user && backend === 'iommufd' && since(this.config.kernel, GATES.iommufdPerDeviceResv) && !boundToVfio(d)) return;
+      if (user && this.refusedForDirect(d.group)) return;
+      seen.add(d);
+      out.push({ dev: d, via });
+    };
+    for (const d of this.devicesIn(dom)) add(d, null);
+    if (dom.type === 'paging' && dom.nestParent)
+      for (const child of this.config.domains) if (child.type === 'nested' && child.parent === dom && !child.broken) for (const d of this.devicesIn(child)) add(d, child);
+    return out;
+  }
+
+  /** A member of the group has a `direct` region, so the kernel refuses to take its DMA ownership (R13). */
+  refusedForDirect(g: Group): boolean {
+    if (this.config.backend === 'dma-api') return false;
+    return g.members.some((m) => this.regionsOf(m).some((r) => r.type === 'direct'));
   }
 
   /** Devices whose RID domain is `dom`. */
@@ -143,7 +232,7 @@ export class Translation {
   /** All domains with devices or maps: declared ones and the group default domains in use. */
   allDomains(): Domain[] {
     const out = [...this.config.domains];
-    for (const g of this.config.groups) out.push(g.defaultDomain);
+    for (const g of this.config.groups) out.push(this.ridBlocked(g) ? g.blockedDomain : g.defaultDomain);
     return out;
   }
 
@@ -232,44 +321,91 @@ export class Translation {
 
   // ---- implicit maps ----------------------------------------------------------------------
 
-  /** Does the device get SW_MSI doorbell maps at all (backend, irqchip, hardware MSI region)? */
-  private wantsSwMsi(d: Device): boolean {
+  /**
+   * Does the device allocate translated MSIs (language.md §9): an irqchip that is not `x86-*`,
+   * a doorbell outside its hardware MSI regions, a driver that enables MSIs, a backend that
+   * gives user domains doorbell maps?
+   */
+  translatesMsi(d: Device): boolean {
     const chip = d.msi?.irqchip;
-    if (!chip || chip.untranslated || chip.doorbell === null) return false;
-    if (!ALLOCATES_MSI(d.driver)) return false; // no driver that enables MSIs: no doorbell is ever mapped
-    if (this.config.backend === 'dma-api') return false;
-    if (this.untranslatedWindow(d, chip.doorbell)) return false; // a hardware MSI page: physical address
-    if (this.config.backend === 'vfio-type1' && this.hwMsiRegions(d).length > 0) return false; // R23: no MSI cookie
-    return true;
+    if (!chip || chip.untranslated || chip.doorbell === null || !allocatesMsi(d)) return false;
+    return this.untranslatedWindow(d, chip.doorbell) === null;
+  }
+
+  /** The device's MSI address depends on the kernel version (SW_MSI slots and MSI cookies changed in v6.15). */
+  msiDependsOnKernel(d: Device): boolean {
+    if (!this.translatesMsi(d) || d.msi?.at != null) return false;
+    const t = this.ridDomain(d).type;
+    return t === 'paging' || t === 'nested';
+  }
+
+  private readonly cookies = new Map<Domain, MsiCookie | null>();
+
+  /**
+   * The dma-iommu MSI cookie of a paging domain (vfio-type1; iommufd before v6.15), or null.
+   * vfio-type1 (`vfio_iommu_type1_attach_group`): made when the first group is attached (R51),
+   * at that group's SW_MSI window, and not at all when that group reports a hardware MSI region
+   * (R23, `vfio_iommu_has_sw_msi`); later groups join the domain without a cookie of their own.
+   * iommufd before v6.15 (`iommufd_group_setup_msi`): made by the first attached group that
+   * has a SW_MSI window, through any HWPT on this paging domain (a nested one included).
+   */
+  msiCookie(paging: Domain): MsiCookie | null {
+    if (this.cookies.has(paging)) return this.cookies.get(paging)!;
+    let cookie: MsiCookie | null = null;
+    const backend = this.config.backend;
+    if (backend === 'vfio-type1') {
+      const first = paging.attaches.find((a) => a.pasid === null && a.group && a.group.ridAttach === a);
+      const g = first?.group;
+      if (g && !g.members.some((m) => this.hwMsiRegions(m).length > 0)) {
+        const w = g.members.map((m) => this.swMsiWindow(m)).find((x) => x) ?? null;
+        if (w) cookie = { window: w, group: g, slots: new Map() };
+      }
+    } else if (backend === 'iommufd' && !this.iommufdSwMsi()) {
+      const fileOrder = new Map(this.config.files.map((f, i) => [f, i]));
+      const attaches = this.config.domains
+        .filter((x) => x === paging || (x.type === 'nested' && x.parent === paging))
+        .flatMap((x) => x.attaches)
+        .filter((a) => a.pasid === null && a.group && a.group.ridAttach === a)
+        .sort((a, b) => fileOrder.get(a.loc.file)! - fileOrder.get(b.loc.file)! || a.loc.span.start - b.loc.span.start);
+      for (const a of attaches) {
+        const w = a.group!.members.map((m) => this.swMsiWindow(m)).find((x) => x) ?? null;
+        if (w) {
+          cookie = { window: w, group: a.group!, slots: new Map() };
+          break;
+        }
+      }
+    }
+    this.cookies.set(paging, cookie);
+    return cookie;
   }
 
   /**
-   * SW_MSI doorbell slots. iommufd (`iommufd_sw_msi_get_map`): one list per iommufd context keyed
-   * by (doorbell page, sw_msi_start); the page offset counts the entries with the same window
-   * start, and the context holds at most 64 entries whatever their window (-EOVERFLOW). Each map
-   * is installed IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO. vfio-type1 (`iommu_dma_get_msi_page`):
-   * one MSI cookie per domain at the SW_MSI base of the first group that used it (R51), pages
-   * handed out in order, mapped IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO.
+   * SW_MSI doorbell slots. iommufd from v6.15 (`iommufd_sw_msi_get_map`): one list per iommufd
+   * context keyed by (doorbell page, sw_msi_start); the page offset counts the entries with the
+   * same window start, and the context holds at most 64 entries whatever their window
+   * (-EOVERFLOW). Each map is installed IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO. vfio-type1 and
+   * iommufd before v6.15 (`iommu_dma_get_msi_page`): the MSI cookie of the domain (see
+   * `msiCookie`), pages handed out in order, mapped IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO.
+   * Neither path checks the window's length: a slot past its end is mapped all the same.
    */
   private buildSwMsiSlots(): void {
-    const backend = this.config.backend;
-    const iommufd = backend === 'iommufd';
+    if (this.config.backend === 'dma-api') return;
+    const iommufd = this.iommufdSwMsi();
     const global = new Map<string, Slot>();
     let globalCount = 0;
     const perStart = new Map<bigint, number>();
-    const perDomain = new Map<Domain, { window: Region; slots: Map<bigint, Slot> }>();
     for (const d of this.config.devices) {
-      if (!this.wantsSwMsi(d)) continue;
+      if (!this.translatesMsi(d)) continue;
       const dom = this.ridDomain(d);
       if (dom.type === 'nested' && dom.msiBinds.length > 0) continue; // msi-bind: the gIOVA is used, no SW_MSI map
       const paging = this.pagingDomainOf(dom);
       if (!paging) continue;
-      const own = this.swMsiWindow(d);
-      if (!own) continue;
       const chip = d.msi!.irqchip!;
       const page = doorbellPage(chip.doorbell!, this.pageSize);
       let slot: Slot | undefined;
       if (iommufd) {
+        const own = this.swMsiWindow(d);
+        if (!own) continue;
         const key = `${page}@${own.start}`;
         slot = global.get(key);
         if (!slot) {
@@ -284,8 +420,10 @@ export class Translation {
           global.set(key, slot);
         }
       } else {
-        let cookie = perDomain.get(paging);
-        if (!cookie) perDomain.set(paging, (cookie = { window: own, slots: new Map() }));
+        // the cookie sits on the paging domain; a nested domain has none of its own before v6.15
+        if (dom.type === 'nested') continue;
+        const cookie = this.msiCookie(paging);
+        if (!cookie) continue;
         slot = cookie.slots.get(page);
         if (!slot) {
           const k = cookie.slots.size;
@@ -307,7 +445,7 @@ export class Translation {
           origin: 'sw-msi',
           loc: d.msi!.loc,
           irqchip: chip,
-          describe: `SW_MSI slot ${slot.k} for ${chip.name}`,
+          describe: `SW_MSI slot ${slot.k} for ${chip.name}${slot.full === 'window' ? ' (past the end of the window)' : ''}`,
         });
       }
     }
@@ -384,6 +522,7 @@ export class Translation {
     const msi = d.msi;
     const chip = msi?.irqchip;
     if (!msi || !chip || chip.doorbell === null) return { kind: 'none', how: 'no MSI' };
+    if (!allocatesMsi(d)) return { kind: 'none', how: `driver ${d.driver} allocates no MSIs` };
     if (msi.at !== null) return { kind: 'address', address: msi.at, how: `set with 'msi ${chip.name} at ${hex(msi.at)}'` };
     const db = chip.doorbell;
     if (chip.untranslated) return { kind: 'address', address: db, how: `${chip.name} is an x86 interrupt-remapping target: the doorbell is never translated` };
@@ -400,23 +539,37 @@ export class Translation {
       case 'nested': {
         const bind = dom.msiBinds[0];
         if (bind) return { kind: 'address', address: bind.giova.start + offset, how: `msi-bind gIOVA ${hex(bind.giova.start)} + doorbell offset ${hex(offset)}` };
-        return this.slotAddress(d, db, offset);
+        if (this.config.backend === 'iommufd' && !this.iommufdSwMsi())
+          return { kind: 'address', address: db, how: `${this.kernelText()}: nested domain '${dom.name}' has no MSI cookie (iommufd puts it on the parent, and iommufd_sw_msi arrived in v6.15), so the address stays the physical doorbell` };
+        return this.slotAddress(d, dom, db, offset);
       }
       case 'paging':
-        return this.slotAddress(d, db, offset);
+        return this.slotAddress(d, dom, db, offset);
       default:
         return { kind: 'address', address: db, how: 'no doorbell mapping is made: the physical doorbell' };
     }
   }
 
-  private slotAddress(d: Device, db: bigint, offset: bigint): Programmed {
+  private slotAddress(d: Device, dom: Domain, db: bigint, offset: bigint): Programmed {
     const slot = this.deviceSlots.get(d);
     if (slot) {
-      if (slot.full !== null || slot.address === null) return { kind: 'exhausted', window: slot.window, how: `no SW_MSI slot left for doorbell page ${hex(slot.page)}` };
-      return { kind: 'address', address: slot.address + offset, how: `SW_MSI slot ${slot.k} at ${hex(slot.address)} + doorbell offset ${hex(offset)}` };
+      if (slot.address === null) return { kind: 'exhausted', window: slot.window, how: `no SW_MSI slot left for doorbell page ${hex(slot.page)}` };
+      const past = slot.full === 'window' ? `, past the end of the window ${hex(slot.window.start)}..${hex(slot.window.last)}` : '';
+      return { kind: 'address', address: slot.address + offset, how: `SW_MSI slot ${slot.k} at ${hex(slot.address)}${past} + doorbell offset ${hex(offset)}` };
     }
-    const why = this.config.backend === 'dma-api' ? 'dma-api backend: paging domains get no SW_MSI maps' : 'no SW_MSI window';
-    return { kind: 'address', address: db, how: `${why}: the physical doorbell` };
+    const backend = this.config.backend;
+    if (backend === 'iommufd' && this.iommufdSwMsi()) return { kind: 'address', address: db, how: 'no SW_MSI window (iommufd_sw_msi leaves the address alone): the physical doorbell' };
+    // cookie mode: vfio-type1, dma-api, iommufd before v6.15
+    const paging = this.pagingDomainOf(dom) ?? dom;
+    let why: string;
+    if (backend === 'dma-api') why = `under the dma-api backend paging domain '${paging.name}' belongs to a kernel driver and has no MSI cookie`;
+    else if (backend === 'vfio-type1') {
+      const first = paging.attaches.find((a) => a.pasid === null && a.group && a.group.ridAttach === a)?.group;
+      const hwMsi = first?.members.some((m) => this.hwMsiRegions(m).length > 0);
+      why = `domain '${paging.name}' has no MSI cookie (${first ? `its first attached group '${first.name}' ${hwMsi ? 'reports a hardware MSI region (R23)' : 'has no SW_MSI window'}` : 'no group attached'})`;
+    } else why = `domain '${paging.name}' has no MSI cookie (no attached group has a SW_MSI window)`;
+    if (since(this.config.kernel, GATES.swMsi)) return { kind: 'unsupported', domain: paging, how: `${why}: from v6.15 iommu_dma_prepare_msi refuses translated MSIs there (-EOPNOTSUPP), so MSI allocation fails (${this.kernelText()})` };
+    return { kind: 'address', address: db, how: `${why}: before v6.15 the address stays the physical doorbell (${this.kernelText()})` };
   }
 
   // ---- resolve ----------------------------------------------------------------------------

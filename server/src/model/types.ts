@@ -5,6 +5,7 @@
 import type * as ast from '../../../grammar/src/ast';
 import type { LineIndex } from '../../../grammar/src/lines';
 import type { Interval } from './intervals';
+import type { KernelVersion } from './kernel';
 
 export type Backend = 'iommufd' | 'vfio-type1' | 'dma-api';
 export type RegionType = 'direct' | 'direct-relaxable' | 'reserved' | 'msi' | 'sw-msi';
@@ -149,6 +150,11 @@ export interface Group extends SymbolBase {
   implicit: boolean;
   /** The group's default domain (its IOMMU's `default-domain`, no maps). */
   defaultDomain: Domain;
+  /**
+   * The blocking domain the group's RID sits in when, under iommufd, it is bound and attached
+   * only by PASID (DMA ownership puts the RID in the blocking domain until a RID attach).
+   */
+  blockedDomain: Domain;
   /** The first (source order) attachment without PASID that names the group or a member. */
   ridAttach: AttachEntry | null;
   /** The first attachment for each PASID (decimal string key). */
@@ -184,6 +190,8 @@ export interface AttachEntry {
   group: Group | null;
   /** For a PASID attachment: the device named and the PASID. */
   pasid: bigint | null;
+  /** The backend or the targeted kernel has no such attachment (`unsupported-feature`): it takes no part in the model. */
+  unsupported?: boolean;
 }
 
 export interface Domain extends SymbolBase {
@@ -205,7 +213,7 @@ export interface Domain extends SymbolBase {
   pasidTable: { range: Interval; format: string | null; stmt: ast.PasidTableStmt; loc: Loc } | null;
   /** Group default domain made by the model (not declared). */
   implicit: boolean;
-  /** For an implicit default domain: its group. */
+  /** For an implicit default (or RID blocking) domain: its group. */
   defaultOf?: Group;
 }
 
@@ -234,6 +242,10 @@ export interface Configuration {
   root: SourceFile;
   backend: Backend;
   pageSize: bigint;
+  /** The targeted kernel (`kernel X.Y`, else the baseline). */
+  kernel: KernelVersion;
+  /** The `kernel` statement's version, when given. */
+  kernelLoc: Loc | null;
   allowUnsafeInterrupts: boolean;
   iommus: Iommu[];
   irqchips: Irqchip[];

@@ -17,17 +17,10 @@ export function windowRelated(w: Region): Related {
   return { loc: w.loc, message: `SW_MSI window ${formatInterval(w)}${w.byDefault ? ' (the IOMMU model default)' : ''}` };
 }
 
-/** Does the device's MSI write go through SW_MSI at all (translated irqchip, no hardware MSI page)? */
-function translatedMsi(tx: Translation, d: Device): boolean {
-  const chip = d.msi?.irqchip;
-  if (!chip || chip.untranslated || chip.doorbell === null) return false;
-  return tx.untranslatedWindow(d, chip.doorbell) === null;
-}
-
 /** A nested domain whose RMRs do not cover the SW_MSI window a device of it uses (rmr-mismatch). */
 export function rmrMismatch(tx: Translation, dom: Domain, d: Device): Region | null {
   if (dom.type !== 'nested' || dom.stage1 !== 'translate' || dom.rmrs.length === 0 || dom.msiBinds.length > 0) return null;
-  if (tx.config.backend === 'dma-api' || !translatedMsi(tx, d)) return null;
+  if (tx.config.backend === 'dma-api' || !tx.translatesMsi(d)) return null;
   const w = tx.swMsiWindow(d);
   if (!w) return null;
   if (tx.config.backend === 'vfio-type1' && tx.hwMsiRegions(d).length > 0) return null;
@@ -99,7 +92,9 @@ export function explainMiss(tx: Translation, d: Device, r: Resolution, chip: Irq
     case 'unmapped': {
       if (r.address === chip.doorbell && dom.type === 'paging') {
         if (backend === 'dma-api')
-          return { why: `it is programmed with the physical doorbell and paging domain '${dom.name}' maps nothing at ${hex(r.address)}: under the dma-api backend, paging domains get no implicit doorbell maps (no MSI cookie: MSI allocation fails with -EOPNOTSUPP)`, related };
+          return { why: `it is programmed with the physical doorbell and paging domain '${dom.name}' maps nothing at ${hex(r.address)}: under the dma-api backend a paging domain has no MSI cookie and gets no implicit doorbell maps (${tx.kernelText()}; from v6.15 MSI allocation fails with -EOPNOTSUPP instead)`, related };
+        if (!tx.deviceSlots.has(d) && !tx.iommufdSwMsi())
+          return { why: `paging domain '${dom.name}' has no MSI cookie, so the device is programmed with the physical doorbell (${tx.kernelText()}: before v6.15), and the domain maps nothing at ${hex(r.address)}`, related };
         if (!window)
           return { why: `paging domain '${dom.name}' has no SW_MSI window, so the device is programmed with the physical doorbell, and the domain maps nothing at ${hex(r.address)}`, related };
       }

@@ -3,7 +3,7 @@
 
 import { hex } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { chipRelated, explainMiss, msiDevices, rmrData, rmrFixes, rmrMismatch } from './common';
+import { chipRelated, domRelated, explainMiss, msiDevices, rmrData, rmrFixes, rmrMismatch } from './common';
 
 const check: AnalysisCheck = {
   code: 'unmapped-doorbell',
@@ -41,6 +41,10 @@ const check: AnalysisCheck = {
       const msi = d.msi!;
       const prog = tx.programmedAddress(d);
       if (prog.kind === 'kernel' || prog.kind === 'none' || prog.kind === 'exhausted') continue;
+      if (prog.kind === 'unsupported') {
+        ctx.report('unmapped-doorbell', msi.loc, `MSIs of '${d.name}' cannot be allocated: ${prog.how}`, [domRelated(prog.domain), chipRelated(tx, chip)]);
+        continue;
+      }
       const db = chip.doorbell!;
       const page = tx.doorbellPageOf(chip)!;
       const addr = prog.address;
