@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../server/src/checks/registry';
 
 const COVERED: Record<string, string[]> = {
   M1: ['isolation'], M2: ['isolation'], M3: ['isolation'], M7: ['isolation'], M8: ['reserved'],
@@ -17,7 +18,7 @@ const COVERED: Record<string, string[]> = {
   M42: ['isolation'], M43: ['nesting'],
   T1: ['reserved'], T2: ['reserved'], T3: ['reserved'], T4: ['doorbells'], T5: ['doorbells'],
   T6: ['doorbells', 'reserved'], T7: ['isolation'], T8: ['doorbells'], T9: ['doorbells', 'nesting'],
-  T10: ['hygiene', 'reserved'], T11: ['reserved'], T13: ['reserved'], T14: ['isolation'],
+  T10: ['hygiene', 'reserved', 'kernel'], T11: ['reserved'], T13: ['reserved', 'kernel'], T14: ['isolation'],
   T15: ['doorbells'], T16: ['reserved'], T17: ['isolation'], T18: ['isolation'], T19: ['isolation'],
   T20: ['doorbells'], T21: ['isolation'],
 };
@@ -44,10 +45,12 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
 
 const dir = __dirname;
 const titles = new Map<string, string>();
+const fixtureText: string[] = [];
 for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts') && f !== 'catalogue.test.ts')) {
   const text = fs.readFileSync(path.join(dir, f), 'utf8');
   const found = [...text.matchAll(/\b(?:describe|it)\(\s*(['"`])(.*?)\1/g)].map((m) => m[2]!).join('\n');
   titles.set(f.replace('.test.ts', ''), found);
+  fixtureText.push(text);
 }
 
 describe('domain.md catalogue', () => {
@@ -61,6 +64,17 @@ describe('domain.md catalogue', () => {
         const t = titles.get(f) ?? '';
         expect(new RegExp(`\\b${id}\\b`).test(t), `${id} in a test title of ${f}.test.ts`).toBe(true);
       }
+    });
+  }
+});
+
+describe('check catalogue (checks.md)', () => {
+  // Every code, unsupported-feature included, has a fixture whose caret marker expects it: the
+  // fixture helper then asserts that the code fires exactly there.
+  const all = fixtureText.join('\n');
+  for (const c of CHECKS) {
+    it(`${c.code} has a fixture that fires it`, () => {
+      expect(new RegExp(`//\\s*\\^+\\s+${c.code}(?![a-z0-9-])`).test(all), `a '^^^ ${c.code}' marker in test/checks`).toBe(true);
     });
   }
 });

@@ -29,7 +29,7 @@ domain spare : paging {
     check(`backend iommufd
 iommu smmu0 { model smmuv3 }
 domain ioas : paging {
-    map 0x0 -> 0x80_0000_0000 size 0x1801
+    map 0x0 -> 0x80_0000_0000 size 0x1800_0000
     map 0x1_0000_0000 -> 0x80_1000_0000 size 1G
 }
 device nic { driver vfio-pci }

@@ -284,12 +284,13 @@ expect isa 0x1000 -> 0x1000
 `);
   });
   it('M12: assigning the NIC (bound to vfio-pci) with guest RAM from GPA 0', () => {
+    // One failure, reported once: taking DMA ownership of the group is refused first (the
+    // blocking domain, require_direct), so the map over the direct regions is never made.
     check(`${HP.replace('driver e1000e', 'driver vfio-pci').replace('driver lpc_ich', 'driver none')}
 domain vm : paging {
     attach nic
 //  ^^^^^^^^^^ require-direct: 'isa' (0x0..0xffffff), 'nic'
     map 0x0 -> 0x1_0000_0000 size 2G
-//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-overlaps-reserved: VFIO_IOMMU_MAP_DMA would fail with -EINVAL
 }
 `);
   });

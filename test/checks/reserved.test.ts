@@ -179,7 +179,7 @@ domain host : dma {
     check(
       `${ARM}
 domain ioas : paging {
-    map 0x0 -> 0x80_0000_0000 size 0x1801
+    map 0x0 -> 0x80_0000_0000 size 0x2000
     map 0x800_0000 -> 0x80_1000_0000 size 1M
 }
 device nic { pci 0000:01:00.0  msi its0  driver vfio-pci }

@@ -10,6 +10,7 @@ import badNumber from './names/bad-number';
 import badValue from './names/bad-value';
 import missingProperty from './names/missing-property';
 import includeError from './names/include-error';
+import unsupportedFeature from './names/unsupported-feature';
 import groupSplit from './isolation/group-split';
 import groupNotViable from './isolation/group-not-viable';
 import groupMembership from './isolation/group-membership';
@@ -49,6 +50,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   badValue,
   missingProperty,
   includeError,
+  unsupportedFeature,
   groupSplit,
   groupNotViable,
   groupMembership,

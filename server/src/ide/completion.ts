@@ -62,6 +62,7 @@ export function completion(text: string, offset: number, config: Configuration |
   if (p !== undefined) {
     if (ctx === 'top' && p === 'backend') return values(BACKENDS, 'backend');
     if (ctx === 'top' && p === 'page-size') return values(['4K', '16K', '64K'], 'CPU page size');
+    if (ctx === 'top' && p === 'kernel') return values(['6.17', '6.12', '6.6', '6.1', '5.15', '5.10'], 'kernel version (the baseline and LTS releases)');
     if (ctx === 'top' && p === 'expect') return names(['device']);
     if (ctx === 'top' && prev2?.image === 'domain' && prev.kind !== 'punctuation') return [item(':', 'keyword')];
     if (p === ':' && ctx === 'top') return values(DOMAIN_TYPES, 'domain type');

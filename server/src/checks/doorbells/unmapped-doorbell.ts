@@ -12,8 +12,8 @@ const check: AnalysisCheck = {
   title: "A device's MSI write does not reach its irqchip's doorbell.",
   explanation: {
     anchor: "the device's `msi`",
-    what: "The address the device is programmed with does not resolve, for a write, to its irqchip's doorbell page. The message names the hop that broke: stage-1 miss (no RMR / identity map), stage-2 miss, a map to memory instead of the doorbell, a read-only map, a `blocked` domain, no SW_MSI window in a `paging` domain. When the cause is a missing SW_MSI slot, `sw-msi-exhausted` is reported instead.",
-    why: 'On Arm, MSI writes are DMA: the address the device is programmed with is translated by its domain, and must land on the doorbell page with write permission, or the interrupt is lost as a translation fault (R32–R40).',
+    what: "The address the device is programmed with does not resolve, for a write, to its irqchip's doorbell page. The message names the hop that broke: stage-1 miss (no RMR / identity map), stage-2 miss, a map to memory instead of the doorbell, a read-only map, a `blocked` domain (the RID of a PASID-only device under iommufd included), no SW_MSI window in a `paging` domain. From v6.15 a device with translated MSIs in a paging domain without an MSI cookie (`vfio-type1` when the first attached group reports a hardware MSI region; a driver's paging domain under `dma-api`) cannot allocate them at all (-EOPNOTSUPP); before v6.15 it keeps the physical doorbell. Devices whose driver allocates no MSIs (`none`, `pci-stub`) are not checked. When the cause is a missing SW_MSI slot, `sw-msi-exhausted` is reported instead.",
+    why: 'On Arm, MSI writes are DMA: the address the device is programmed with is translated by its domain, and must land on the doorbell page with write permission, or the interrupt is lost as a translation fault (R32–R40). From v6.15 iommu_dma_prepare_msi refuses translated MSIs of a non-identity domain with no MSI cookie (-EOPNOTSUPP), so MSI allocation fails; before v6.15 the address stayed physical.',
     fix: 'Make the programmed address reach the doorbell page with write permission: keep a SW_MSI window (the kernel maps the doorbell there), map the doorbell (`map IOVA -> its0 w`), give nested guests an `rmr` over the window or an `msi-bind`.',
     fires: example`
       iommu smmu0 { model smmuv3  sw-msi none }
@@ -50,6 +50,10 @@ const check: AnalysisCheck = {
       const addr = prog.address;
       const r = tx.resolve(d, null, addr, 'write');
       if (tx.reachesDoorbell(r, chip)) continue;
+
+      // dma-api: a user map over the physical doorbell is reported on the map (map-overlaps-reserved)
+      const last = r.hops[r.hops.length - 1];
+      if (config.backend === 'dma-api' && dom.type === 'paging' && addr === db && r.end.kind === 'address' && last && typeof last.via === 'object' && last.via.origin === 'map') continue;
 
       const mis = rmrMismatch(tx, dom, d);
       if (mis && r.end.kind === 'fault' && r.end.cause === 'stage1-unmapped') continue; // reported as rmr-mismatch

@@ -50,7 +50,8 @@ const check: AnalysisCheck = {
       if (dom.iommu) used.add(dom.iommu);
       if (dom.parent) used.add(dom.parent);
     }
-    for (const g of config.groups) if (g.ridAttach || g.pasidAttaches.size > 0) used.add(g);
+    // an attachment counts as a use even when it is refused (unsupported-feature)
+    for (const dom of config.domains) for (const a of dom.attaches) if (a.group) used.add(a.group);
 
     for (const io of config.iommus)
       if (!used.has(io) && !io.broken)

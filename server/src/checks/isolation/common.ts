@@ -15,7 +15,8 @@ export const USER_TYPES: readonly DomainType[] = ['paging', 'nested', 'blocked']
 /** Every attachment of the configuration in source order (file order, then offset). */
 export function attachesInOrder(config: Configuration): AttachEntry[] {
   const fileOrder = new Map(config.files.map((f, i) => [f, i]));
-  const all = config.domains.flatMap((d) => d.attaches);
+  // an attachment the backend or kernel does not offer (unsupported-feature) takes no part
+  const all = config.domains.flatMap((d) => d.attaches).filter((a) => !a.unsupported);
   return all.sort((a, b) => (fileOrder.get(a.loc.file) ?? 0) - (fileOrder.get(b.loc.file) ?? 0) || a.loc.span.start - b.loc.span.start);
 }
 

@@ -5,7 +5,10 @@
 // - A domain with nothing attached (and, for a nest parent, no nested domain with devices) is
 //   an IOAS with no domain: iova_alignment is 1 and it spans [0, SIZE_MAX] (R27g, T10). So
 //   map-unaligned, map-outside-aperture, output-outside-range and pgsize-unsupported stay
-//   silent for it (`hasDevices`). map-overlap (-EEXIST) holds with or without devices.
+//   silent for it (`hasDevices`) — except an explicit `paging` domain under iommufd: that is an
+//   allocated HWPT_PAGING, added to its IOAS when it is allocated (`iommufd_hwpt_paging_alloc`
+//   → `iopt_table_add_domain`), so its IOMMU's alignment, aperture and page sizes already
+//   constrain the IOAS's maps. map-overlap (-EEXIST) holds with or without devices.
 
 import type { Configuration, Device, Domain, Mapping, Region, RegionType } from '../../model/types';
 import type { Translation } from '../../model/translation';
@@ -64,18 +67,30 @@ export function hasDevices(children: Map<Domain, Domain[]>, dom: Domain): boolea
   return false;
 }
 
-/** The domains whose maps the address-space checks judge: not broken, with devices. */
-export function domainsWithDevices(config: Configuration): Domain[] {
+/**
+ * The domains whose maps the address-space checks judge: not broken, and with devices, or an
+ * explicit `paging` domain under iommufd (a prepared HWPT, already part of its IOAS).
+ */
+export function domainsWithPageTable(config: Configuration): Domain[] {
   const children = nestedChildren(config);
-  return config.domains.filter((dom) => !dom.broken && hasDevices(children, dom));
+  return config.domains.filter((dom) => !dom.broken && (hasDevices(children, dom) || preparedHwpt(config, dom)));
+}
+
+/** An explicit `paging` domain with nothing attached under iommufd: an allocated HWPT (T10 with its IOMMU's rules). */
+export function preparedHwpt(config: Configuration, dom: Domain): boolean {
+  return config.backend === 'iommufd' && dom.type === 'paging' && !dom.implicit;
 }
 
 export function mapText(m: Mapping): string {
   return `map ${rng(m.input)}`;
 }
 
-/** iommufd enforces the device's reserved regions (and checks its MSI regions) at the RID attach only. */
+/**
+ * iommufd enforces the device's reserved regions (and checks its MSI regions) at the RID attach
+ * only, of the devices bound to it (vfio-pci, vfio-platform; before v6.4 those of the whole group).
+ */
 export function attachedToPaging(tx: Translation, d: Device): boolean {
   const x = tx.ridDomain(d);
-  return x.type === 'paging' || (x.type === 'nested' && tx.pagingDomainOf(x) !== null);
+  if (!(x.type === 'paging' || (x.type === 'nested' && tx.pagingDomainOf(x) !== null))) return false;
+  return tx.reservingDevices(tx.pagingDomainOf(x)!).some((r) => r.dev === d);
 }

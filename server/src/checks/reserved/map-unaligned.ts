@@ -6,7 +6,7 @@ import { alignDown, alignUp, formatSize, hex, hexGrouped, sizeOf } from '../../m
 import type { DiagnosticData, Mapping } from '../../model/types';
 import { addr, mapAt, parseAddr, rewriteMap } from '../edits';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithDevices, mapText } from './common';
+import { domainsWithPageTable, mapText } from './common';
 
 const check: AnalysisCheck = {
   code: 'map-unaligned',
@@ -15,8 +15,8 @@ const check: AnalysisCheck = {
   title: "A map's start, output or size is not a multiple of the domain's minimum page.",
   explanation: {
     anchor: 'the `map`',
-    what: "Input start, output start or size not a multiple of the domain's minimum page (smallest of its IOMMU's `pgsizes`).",
-    why: 'The core rejects `iova | paddr | size` not aligned to the smallest page of pgsize_bitmap (-EINVAL, "unaligned: iova … pa … size … min_pagesz …", R26).',
+    what: "Input start, output start or size not a multiple of the domain's minimum page (smallest of its IOMMU's `pgsizes`; under `vfio-type1` at least `page-size`: -EINVAL from `VFIO_IOMMU_MAP_DMA`, `vfio_update_pgsize_bitmap`). Judged in domains with devices, and in an explicit `paging` domain with nothing attached under `iommufd` (an allocated HWPT, already part of its IOAS).",
+    why: 'The core rejects `iova | paddr | size` not aligned to the smallest page of pgsize_bitmap (-EINVAL, "unaligned: iova … pa … size … min_pagesz …", R26). Under VFIO type1 the smallest page is at least PAGE_SIZE (`vfio_update_pgsize_bitmap` hides smaller sizes), so a 4K map fails on a 64K kernel even with a 4K IOMMU. Under iommufd an unattached paging HWPT already imposes its IOMMU\'s alignment on its IOAS (`iommufd_hwpt_paging_alloc` → `iopt_table_add_domain`).',
     fix: "Align the input start, the output start and the size to the IOMMU's smallest page.",
     fires: example`
       iommu smmu0 { model smmuv3 }
@@ -37,10 +37,12 @@ const check: AnalysisCheck = {
   },
   rules: 'R26, M19',
   run(ctx) {
-    for (const dom of domainsWithDevices(ctx.config)) {
+    const { tx, config } = ctx;
+    for (const dom of domainsWithPageTable(config)) {
       const io = dom.iommu;
-      if (!io || io.broken || dom.maps.length === 0) continue;
-      const min = io.minPage;
+      const min = tx.minPage(dom);
+      if (!io || io.broken || min === null || dom.maps.length === 0) continue;
+      const raised = min > io.minPage; // vfio-type1: PAGE_SIZE above the IOMMU's smallest page
       for (const m of dom.maps) {
         const size = sizeOf(m.input);
         const bad: string[] = [];
@@ -49,11 +51,14 @@ const check: AnalysisCheck = {
         if (size % min !== 0n) bad.push(`size ${hex(size)}`);
         if (bad.length === 0) continue;
         const pg = io.decl.props.find((p) => p.kind === 'pgsizes');
+        const text = raised
+          ? `${mapText(m)} is not aligned to the ${formatSize(min)} minimum page of VFIO type1 (${bad.join(', ')}): vfio_update_pgsize_bitmap raises '${io.name}''s ${formatSize(io.minPage)} to the ${formatSize(config.pageSize)} PAGE_SIZE, and VFIO_IOMMU_MAP_DMA rejects the map with -EINVAL`
+          : `${mapText(m)} is not aligned to the ${formatSize(min)} minimum page of '${io.name}' (${bad.join(', ')}): iommu_map rejects it with -EINVAL ("unaligned: iova ${hex(m.input.start)} pa ${hex(m.output)} size ${hex(size)} min_pagesz ${hex(min)}")`;
         const widened = widen(m, min);
         ctx.report(
           'map-unaligned',
           m.loc,
-          `${mapText(m)} is not aligned to the ${formatSize(min)} minimum page of '${io.name}' (${bad.join(', ')}): iommu_map rejects it with -EINVAL ("unaligned: iova ${hex(m.input.start)} pa ${hex(m.output)} size ${hex(size)} min_pagesz ${hex(min)}")`,
+          text,
           [{ loc: pg ? { file: io.nameLoc.file, span: pg.span } : io.nameLoc, message: `'${io.name}' supports pages of ${io.pgsizes.map(formatSize).join(' ')}` }],
           widened ?? undefined,
         );

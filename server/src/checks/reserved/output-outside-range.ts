@@ -3,7 +3,7 @@
 
 import { hex, sizeOf } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithDevices, mapText } from './common';
+import { domainsWithPageTable, mapText } from './common';
 import { beyondAperture, widthLoc, widthsIommu } from './widths';
 
 const check: AnalysisCheck = {
@@ -35,7 +35,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R30',
   run(ctx) {
-    for (const dom of domainsWithDevices(ctx.config)) {
+    for (const dom of domainsWithPageTable(ctx.config)) {
       const io = widthsIommu(dom);
       if (!io) continue;
       for (const m of dom.maps) {

@@ -1,10 +1,11 @@
-// pgsize-unsupported: applies to `paging` domains (including nest parents) with devices: R16c is
+// pgsize-unsupported: applies to `paging` domains (including nest parents) with devices, and to
+// prepared ones (an allocated HWPT is added to its IOAS at once): R16c is
 // `iopt_table_add_domain`, which only HWPT_PAGING goes through; a nested HWPT is never added to
 // the IOAS. Default domains are kernel DMA domains, outside iommufd.
 
 import { formatSize } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithDevices } from './common';
+import { domainsWithPageTable } from './common';
 
 const check: AnalysisCheck = {
   code: 'pgsize-unsupported',
@@ -32,7 +33,7 @@ const check: AnalysisCheck = {
   rules: 'R16c, R31, M20',
   run(ctx) {
     if (ctx.config.backend !== 'iommufd') return;
-    for (const dom of domainsWithDevices(ctx.config)) {
+    for (const dom of domainsWithPageTable(ctx.config)) {
       const io = dom.iommu;
       if (dom.type !== 'paging' || !io || io.broken) continue;
       if (io.minPage <= ctx.config.pageSize) continue;
@@ -40,7 +41,7 @@ const check: AnalysisCheck = {
       ctx.report(
         'pgsize-unsupported',
         dom.nameLoc,
-        `domain '${dom.name}' on '${io.name}' has a minimum page of ${formatSize(io.minPage)}, larger than the ${formatSize(ctx.config.pageSize)} CPU page size: iommufd refuses it when a device attaches (-EINVAL, iopt_table_add_domain)`,
+        `domain '${dom.name}' on '${io.name}' has a minimum page of ${formatSize(io.minPage)}, larger than the ${formatSize(ctx.config.pageSize)} CPU page size: iommufd refuses the page table when it is allocated or a device attaches (-EINVAL, iopt_table_add_domain)`,
         [{ loc: pg ? { file: io.nameLoc.file, span: pg.span } : io.nameLoc, message: `'${io.name}' supports pages of ${io.pgsizes.map(formatSize).join(' ')}` }],
       );
     }
