@@ -121,6 +121,7 @@ class Reference {
     for (const dom of this.c.domains)
       for (const s of dom.stmts) {
         if (s.kind !== 'attach') continue;
+        if (s.pasid && this.backend === 'vfio-type1') continue; // no PASID attachments in VFIO type1 (unsupported-feature)
         const dev = this.c.devices.find((d) => d.name === s.ref);
         const group = dev ? this.groupNameOf(dev) : s.ref;
         out.push({ dom, ref: s.ref, pasid: s.pasid ? s.pasid.v : null, group });
@@ -132,7 +133,14 @@ class Reference {
     const g = this.groupNameOf(d);
     return this.attaches().find((a) => a.pasid === null && a.group === g)?.dom ?? null;
   }
+  /**
+   * The type of the RID domain when nothing attaches the group by RID: under iommufd a group
+   * attached only by PASID (to a device) is bound, and its RID sits in the blocking domain
+   * (language.md §9: PASID-only devices); otherwise the IOMMU's default domain.
+   */
   defaultType(d: GDevice): string {
+    const g = this.groupNameOf(d);
+    if (this.backend === 'iommufd' && this.attaches().some((a) => a.pasid !== null && a.group === g && this.c.devices.some((x) => x.name === a.ref))) return 'blocked';
     const io = this.iommuOf(d);
     return io?.defaultDomain ?? 'dma';
   }
@@ -142,6 +150,7 @@ class Reference {
     const fromDevices = (x: GDomain): GIommu | null => {
       for (const s of x.stmts) {
         if (s.kind !== 'attach') continue;
+        if (s.pasid && this.backend === 'vfio-type1') continue; // no PASID attachments in VFIO type1 (unsupported-feature)
         const dev = this.c.devices.find((d) => d.name === s.ref);
         const members = dev ? this.groupOf(dev) : (this.c.groups.find((g) => g.name === s.ref)?.members ?? []);
         for (const m of members) {

@@ -864,6 +864,7 @@ function kernelGates(
     unsupported(ctx, loc, `kernel ${k} has no iommufd (it arrived in v6.2)${stmt ? '' : ', the default backend'}: use 'backend vfio-type1' (the VFIO type1 container) for this kernel`, stmt ? kernelRel : []);
   }
   for (const dom of g.domains) {
+    let domainRefused = false;
     if (dom.type === 'nested' && dom.decl?.type) {
       const loc = { file: dom.nameLoc.file, span: dom.decl.type.span };
       let why: string | null = null;
@@ -875,7 +876,7 @@ function kernelGates(
       if (why) {
         unsupported(ctx, loc, why, g.backend === 'iommufd' ? kernelRel : []);
         ctx.broken.add(dom);
-        continue;
+        domainRefused = true;
       }
     }
     for (const a of dom.attaches) {
@@ -884,7 +885,8 @@ function kernelGates(
       if (g.backend === 'vfio-type1') why = `a PASID attachment needs iommufd (IOMMU_HWPT_ATTACH with a pasid): the VFIO type1 container attaches whole groups by RID only`;
       else if (g.backend === 'iommufd' && !since(g.kernel, GATES.iommufdPasid)) why = `kernel ${k} cannot attach a PASID through iommufd (VFIO_DEVICE_PASID_ATTACH_IOMMUFD_PT arrived in v6.15)`;
       if (why) {
-        unsupported(ctx, a.loc, why, g.backend === 'iommufd' ? kernelRel : []);
+        // inside a refused nested domain the domain's diagnostic is the one failure
+        if (!domainRefused) unsupported(ctx, a.loc, why, g.backend === 'iommufd' ? kernelRel : []);
         a.unsupported = true;
       }
     }
