@@ -47,7 +47,7 @@ describe('check registry', () => {
     expect(IMPLEMENTATIONS.map((c) => c.code)).toEqual(CHECKS.filter((c) => !c.emittedBy).map((c) => c.code));
     expect(CHECKS.filter((c) => c.emittedBy).map((c) => `${c.code}:${c.emittedBy}`)).toEqual([
       'syntax:model', 'unknown-name:model', 'duplicate-name:model', 'wrong-kind:model', 'bad-number:model', 'bad-value:model',
-      'missing-property:model', 'include-error:model', 'group-membership:model', 'unused-suppression:suppressions',
+      'missing-property:model', 'include-error:model', 'unsupported-feature:model', 'group-membership:model', 'unused-suppression:suppressions',
     ]);
   });
 
