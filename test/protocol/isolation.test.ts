@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildOnce, ROOT } from './lspSession';
+import { buildOnce, ROOT, startSession } from './lspSession';
 
 const TWO_ERRORS = `iommu smmu0 { model smmuv3 }
 device nic { pci 01:00.0 driver vfio-pci }
@@ -65,4 +65,83 @@ describe('failure isolation: the command line', () => {
     expect(r.code).toBe(1);
     expect(codesOf(r.out)).toEqual(['map-overlap', 'map-unaligned']);
   });
+});
+
+describe('failure isolation: the language server and a misbehaving client', () => {
+  const TEXT = 'iommu smmu0 { model smmuv3 }\ndevice nic { pci 01:00.0 driver vfio-pci }\n';
+
+  it('malformed JSON-RPC, unknown methods, bad parameters and positions outside the document get errors or empty answers, and the server keeps serving', async () => {
+    const s = await startSession({ 'main.iommu': TEXT });
+    try {
+      const uri = s.uri('main.iommu');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version: 1, text: TEXT } });
+      await s.until(() => s.diagnostics.get(uri));
+      const hoverNic = () => s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } }) as Promise<{ contents: { value: string } } | null>;
+      expect((await hoverNic())?.contents.value).toMatch(/nic/);
+
+      // bytes that are not JSON, JSON that is not JSON-RPC
+      const raw = (body: string) => s.proc.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      raw('{this is not json');
+      raw('{"foo": 1}');
+      raw('[1, 2, 3]');
+      raw('{"jsonrpc": "2.0", "id": 900, "method": 42}');
+      expect((await hoverNic())?.contents.value).toMatch(/nic/);
+
+      // an unknown request is MethodNotFound; an unknown notification is ignored
+      await expect(s.conn.sendRequest('iommu-check/no-such-method', {})).rejects.toMatchObject({ code: -32601 });
+      await s.conn.sendNotification('iommu-check/no-such-notification', { x: 1 });
+
+      // missing or wrong parameters
+      const bad: [string, unknown][] = [
+        ['textDocument/hover', {}],
+        ['textDocument/hover', { textDocument: { uri }, position: null }],
+        ['textDocument/completion', { textDocument: { uri: 42 }, position: { line: 0, character: 0 } }],
+        ['textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 8 } }],
+        ['textDocument/formatting', null],
+      ];
+      for (const [method, params] of bad) {
+        const r = await s.conn.sendRequest(method, params).then(
+          (v) => ({ answered: v }),
+          (e: { code: number }) => ({ error: e.code }),
+        );
+        expect(r, method).toBeDefined();
+      }
+
+      // positions outside the document, and a document nobody opened
+      const far = { line: 10_000, character: 10_000 };
+      const neg = { line: -1, character: -5 };
+      for (const position of [far, neg, { line: 1, character: 10_000 }, { line: 0.5, character: 1 }]) {
+        for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/prepareRename']) {
+          const params = { textDocument: { uri }, position, context: { includeDeclaration: true } };
+          const r = await s.conn.sendRequest(method, params).then(
+            () => 'answered',
+            (e: { code: number }) => (e.code === -32603 ? `internal error: ${JSON.stringify(e)}` : 'refused'),
+          );
+          expect(r, `${method} at ${JSON.stringify(position)}`).not.toMatch(/^internal error/);
+        }
+        const range = { start: position, end: far };
+        for (const [method, params] of [
+          ['textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } }],
+          ['textDocument/inlayHint', { textDocument: { uri }, range }],
+          ['textDocument/rangeFormatting', { textDocument: { uri }, range, options: { tabSize: 2, insertSpaces: true } }],
+        ] as [string, unknown][]) {
+          const r = await s.conn.sendRequest(method, params).then(
+            () => 'answered',
+            (e: { code: number }) => (e.code === -32603 ? `internal error: ${JSON.stringify(e)}` : 'refused'),
+          );
+          expect(r, `${method} over ${JSON.stringify(range)}`).not.toMatch(/^internal error/);
+        }
+      }
+      const stranger = s.uri('nobody-opened.iommu');
+      expect(await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: stranger }, position: { line: 0, character: 0 } })).toBeNull();
+
+      // an edit that reaches past the end of the document
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 50, character: 0 }, end: { line: 60, character: 3 } }, text: '# tail\n' }] });
+      await s.until(() => (s.diagnostics.get(uri)?.version === 2 ? true : undefined));
+      expect((await hoverNic())?.contents.value).toMatch(/nic/);
+      expect(s.exited()).toBeNull();
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
 });
