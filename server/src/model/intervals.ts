@@ -45,16 +45,18 @@ export function formatInterval(i: Interval): string {
   return `${hex(i.start)}..${hex(i.last)}`;
 }
 
+/** The language's size suffixes, largest first. */
+export const SIZE_UNITS: readonly (readonly [bigint, string])[] = [
+  [1n << 50n, 'P'],
+  [1n << 40n, 'T'],
+  [1n << 30n, 'G'],
+  [1n << 20n, 'M'],
+  [1n << 10n, 'K'],
+];
+
 /** Human size: 4K, 1M, 2G, or hex when not a whole unit. */
 export function formatSize(size: bigint): string {
-  const units: [bigint, string][] = [
-    [1n << 50n, 'P'],
-    [1n << 40n, 'T'],
-    [1n << 30n, 'G'],
-    [1n << 20n, 'M'],
-    [1n << 10n, 'K'],
-  ];
-  for (const [u, s] of units) if (size >= u && size % u === 0n) return `${size / u}${s}`;
+  for (const [u, s] of SIZE_UNITS) if (size >= u && size % u === 0n) return `${size / u}${s}`;
   return size < 1024n ? `${size}` : hex(size);
 }
 

@@ -5,11 +5,12 @@
 // it ends (`resolve`). This module only arranges them.
 
 import type { Analysis } from '../../engine';
-import { alignDown, formatSize, hexGrouped, type Interval } from '../../model/intervals';
+import { alignDown, formatSize, hexGrouped, IntervalIndex, type Interval } from '../../model/intervals';
 import type { Translation } from '../../model/translation';
 import type { Device, Diagnostic, Domain, Irqchip, Loc, Mapping, Region, RegionType } from '../../model/types';
 import { throughStage2 } from '../hover';
 import { layoutLane } from './axis';
+import { rangeLabel } from './labels';
 import type { AddressMap, Arrow, Band, BandKind, BandState, DomainView, Lane, Limit, MarkedDiagnostic, SourceRef, SpaceName } from './types';
 
 export type Subject = { kind: 'domain'; domain: Domain } | { kind: 'device'; device: Device };
@@ -91,6 +92,7 @@ function limitOf(bits: number | undefined, what: Limit['what']): Limit | null {
 class ViewBuilder {
   readonly lanes: LaneBuilder[] = [];
   readonly arrows: Arrow[] = [];
+  private readonly arrowKeys = new Set<string>();
   readonly notes: string[] = [];
   /** Irqchips whose doorbell an MSI of this view reaches. */
   private readonly reachedChips = new Set<Irqchip>();
@@ -108,7 +110,10 @@ class ViewBuilder {
   }
 
   arrow(from: Band, to: Band): void {
-    if (!this.arrows.some((a) => a.from === from.id && a.to === to.id)) this.arrows.push({ from: from.id, to: to.id });
+    const key = `${from.id}>${to.id}`;
+    if (this.arrowKeys.has(key)) return;
+    this.arrowKeys.add(key);
+    this.arrows.push({ from: from.id, to: to.id });
   }
 
   /** The doorbell page band of an irqchip in a lane of physical addresses. */
@@ -140,14 +145,15 @@ class ViewBuilder {
       if (!output) continue;
       const chip = m.irqchip;
       const target = chip && out.start === this.tx.doorbellPageOf(chip) && size === this.pageSize ? this.doorbell(output, chip) : null;
-      this.arrow(band, target ?? this.target(output, out, outSpace, m.loc));
+      this.arrow(band, target ?? this.target(output, out, outSpace, m.loc, `← ${input.space} ${rangeLabel(m.input.start, m.input.last)}`));
     }
     return made;
   }
 
-  target(lane: LaneBuilder, out: Interval, space: string, source: Loc): Band {
+  /** Where a map lands; one band for several maps landing on the same range (the first one's source). */
+  target(lane: LaneBuilder, out: Interval, space: string, source: Loc, from: string): Band {
     const what = space === 'PA' ? 'memory' : space;
-    return lane.add('target', out, `${what} ${sizeText(out)}`, `${hexGrouped(out.start)}..${hexGrouped(out.last)}`, source, {}, `target:${out.start}:${out.last}`);
+    return lane.add('target', out, `${what} ${sizeText(out)}`, from, source, {}, `target:${out.start}:${out.last}`);
   }
 
   /** The reserved regions of the devices, merged per type (overlapping or touching) as the kernel lists them. */
@@ -250,7 +256,7 @@ function buildView(a: Analysis, dom: Domain, msiDevices: readonly Device[], role
       if (dom.stage1 === 'abort') v.notes.push('stage 1 abort: every access faults');
       // stage-1 maps land in IPA space: a target band each, marked where stage 2 leaves holes
       for (const { band, out, m } of v.translations(dom, s1, null, 'IPA')) {
-        const t = v.target(ipa, out, 'IPA', m.loc);
+        const t = v.target(ipa, out, 'IPA', m.loc, `← guest IOVA ${rangeLabel(m.input.start, m.input.last)}`);
         // (an rmr's IPA range is the host's SW_MSI window: stage 2 maps only the slots in use)
         if (parent && m.origin === 'map' && throughStage2(tx, parent, out).some((p) => p.pa === null)) {
           t.state = 'unmapped';
@@ -322,26 +328,29 @@ const KIND_PRIORITY: BandKind[] = ['msi', 'map', 'rmr', 'slot', 'msi-bind', 'pas
  * is marked on the band whose source holds its anchor most tightly.
  */
 function markDiagnostics(all: readonly Diagnostic[], lanes: Lane[], scope: Loc[]): MarkedDiagnostic[] {
-  const bands = lanes.flatMap((l) => l.bands).filter((b) => b.source);
-  const byPath = new Map<string, Band[]>();
-  for (const b of bands) {
-    const list = byPath.get(b.source!.path) ?? [];
-    byPath.set(b.source!.path, list);
-    list.push(b);
-  }
+  // the bands' sources as intervals of offsets, per file
+  const byPath = new Map<string, (Interval & { band: Band })[]>();
+  for (const l of lanes)
+    for (const b of l.bands) {
+      if (!b.source) continue;
+      const list = byPath.get(b.source.path) ?? [];
+      byPath.set(b.source.path, list);
+      list.push({ start: BigInt(b.source.start), last: BigInt(b.source.end), band: b });
+    }
+  const index = new Map([...byPath].map(([p, list]) => [p, new IntervalIndex(list)]));
   const out: MarkedDiagnostic[] = [];
   for (const d of all) {
     const { path } = d.loc.file;
     const { start, end } = d.loc.span;
     let best: Band | null = null;
-    for (const b of byPath.get(path) ?? []) {
-      const s = b.source!;
+    for (const it of index.get(path)?.overlapping(BigInt(start), BigInt(end)) ?? []) {
+      const s = it.band.source!;
       if (s.start > start || end > s.end) continue;
-      if (!best) best = b;
+      if (!best) best = it.band;
       else {
         const w = s.end - s.start;
         const bw = best.source!.end - best.source!.start;
-        if (w < bw || (w === bw && KIND_PRIORITY.indexOf(b.kind) < KIND_PRIORITY.indexOf(best.kind))) best = b;
+        if (w < bw || (w === bw && KIND_PRIORITY.indexOf(it.band.kind) < KIND_PRIORITY.indexOf(best.kind))) best = it.band;
       }
     }
     const inScope = scope.some((l) => l.file.path === path && l.span.start <= start && end <= l.span.end);

@@ -1,20 +1,13 @@
 // Words shared by the text and SVG forms of the address map, so both say the same thing.
 
 import * as path from 'node:path';
-import { formatSize, hexGrouped } from '../../model/intervals';
+import { formatSize, hexGrouped, SIZE_UNITS } from '../../model/intervals';
 import type { AddressMap, Band, Limit, MarkedDiagnostic, Row, SourceRef } from './types';
 
 /** A size in the language's units; huge powers of two as 2^N. */
 export function sizeLabel(size: bigint): string {
   if (size >= 1n << 50n && (size & (size - 1n)) === 0n) return `2^${size.toString(2).length - 1}`;
-  const units: [bigint, string][] = [
-    [1n << 50n, 'P'],
-    [1n << 40n, 'T'],
-    [1n << 30n, 'G'],
-    [1n << 20n, 'M'],
-    [1n << 10n, 'K'],
-  ];
-  for (const [u, s] of units) {
+  for (const [u, s] of SIZE_UNITS) {
     if (size < u) continue;
     if (size % u === 0n) return `${size / u}${s}`;
     // not a whole number of the largest unit it reaches: about so many, to 3 significant digits

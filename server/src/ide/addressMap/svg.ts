@@ -12,7 +12,7 @@ import type { AddressMap, Band, DomainView, Lane } from './types';
 
 const MARGIN = 24;
 const AXIS = 128;
-const TRACK = 150;
+const TRACK = 176;
 const MIN_BAR = 264;
 const LANE_GAP = 96;
 const LANE_HEAD = 54;
@@ -30,7 +30,7 @@ svg.address-map .am-bg { fill: var(--am-bg); }
 svg.address-map .am-title { font-size: 15px; font-weight: 600; }
 svg.address-map .am-note, svg.address-map .am-caption, svg.address-map .am-axis, svg.address-map .am-gap-text { font-size: 11px; fill: var(--am-muted); }
 svg.address-map .am-space { font-size: 13px; font-weight: 600; }
-svg.address-map .am-label { font-size: 11.5px; font-weight: 600; }
+svg.address-map .am-label { font-size: 11px; font-weight: 600; }
 svg.address-map .am-detail { font-size: 10.5px; }
 svg.address-map .am-lane { fill: none; stroke: var(--am-grid); }
 svg.address-map .am-gap { fill: var(--am-bg); stroke: none; }
