@@ -44,7 +44,7 @@ function html(webview: vscode.Webview): string {
     --am-muted: var(--vscode-descriptionForeground); --am-grid: var(--vscode-editorWidget-border, var(--vscode-panel-border, #8888));
     --am-error: var(--vscode-errorForeground); --am-warning: var(--vscode-editorWarning-foreground);
     --am-info: var(--vscode-editorInfo-foreground); --am-arrow: var(--vscode-descriptionForeground);
-    max-width: none;
+    max-width: 100%; min-width: 760px; height: auto;
   }
   body svg.address-map [data-line] { cursor: pointer; }
   body svg.address-map .am-band:hover rect.am-box { stroke-width: 2.6; }

@@ -34,6 +34,9 @@ const SETTINGS = {
   // the workspace lives inside this repository's checkout: no "open the parent repository?" toast
   'git.openRepositoryInParentFolders': 'never',
   'git.autoRepositoryDetection': false,
+  // no chat side bar taking a third of the window (VS Code 1.10x+)
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
 };
 
 async function freePort(): Promise<number> {
@@ -284,6 +287,69 @@ describe('VS Code extension in code-server', () => {
       const e = err as Error;
       const logs = [CS_LOG, ...extensionHostLogs()].join(', ');
       e.message = `[step: ${step}] ${e.message}\n  screenshot: ${join(ARTIFACTS, 'vscode-fail.png')}\n  logs: ${logs}\n  timeline: ${timeline.join(' | ')}`;
+      throw e;
+    }
+  });
+
+  it('shows the address map of vm beside the editor, redraws it as the text changes, and a click on a band moves the cursor', async () => {
+    const p = page!;
+    let step = 'undo the quick fix (the map overlaps the SW_MSI window again)';
+    try {
+      await p.setViewportSize({ width: 1800, height: 1000 });
+      const editor = p.locator('.editor-instance .monaco-editor').first();
+      await editor.click({ position: { x: 5, y: 5 } });
+
+      step = 'run "IOMMU: Show Address Map" from the command palette with the cursor in domain vm';
+      const vmLine = await textCenter(p, 'domain vm', 'vm');
+      await p.mouse.click(vmLine.x, vmLine.y);
+      await p.keyboard.press('F1');
+      const input = p.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: t(10_000) });
+      await input.fill('>IOMMU: Show Address Map');
+      await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Address Map' }).first().waitFor({ timeout: t(10_000) });
+      await p.keyboard.press('Enter');
+
+      step = 'wait for the webview with the map of vm';
+      // a webview is an iframe holding an iframe (#active-frame) with our document
+      const view = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+      const svg = view.locator('svg.address-map');
+      await svg.waitFor({ timeout: t(30_000) });
+      await view.locator('svg.address-map text', { hasText: 'domain vm : paging' }).first().waitFor({ timeout: t(15_000) });
+      const bands = async () => view.locator('svg.address-map g.am-band').evaluateAll((els) => els.map((e) => `${e.getAttribute('class')}|${(e.textContent ?? '').trim()}`));
+      const before = await bands();
+      expect(before.some((b) => b.includes('k-map') && b.includes('map rw 1G')), JSON.stringify(before)).toBe(true);
+      expect(before.some((b) => b.includes('r-sw-msi') && b.includes('sw-msi window')), JSON.stringify(before)).toBe(true);
+      expect(before.some((b) => b.includes('k-doorbell') && b.includes('its0 doorbell page')), JSON.stringify(before)).toBe(true);
+      expect(before.some((b) => b.includes('am-has-diag')), `after the quick fix nothing is wrong: ${JSON.stringify(before)}`).toBe(false);
+      mark('address map shown');
+
+      step = 'undo the quick fix in the editor: the map shows the map-overlaps-reserved diagnostic';
+      await editor.click({ position: { x: 5, y: 5 } });
+      await p.keyboard.press('Control+Z');
+      const diagText = view.locator('svg.address-map text', { hasText: 'map-overlaps-reserved' }).first();
+      await diagText.waitFor({ timeout: t(20_000) });
+      const marked = view.locator('svg.address-map g.am-band.k-map.am-has-diag');
+      await marked.first().waitFor({ timeout: t(10_000) });
+      expect(await marked.first().textContent()).toContain('!1');
+      mark('address map redrawn with the diagnostic');
+      // room for the map in the picture: hide the Explorer (the Problems panel stays)
+      await editor.click({ position: { x: 5, y: 5 } });
+      await p.keyboard.press('Control+B');
+      await p.locator('.explorer-folders-view').waitFor({ state: 'hidden', timeout: t(5_000) }).catch(() => undefined);
+      await p.screenshot({ path: join(ARTIFACTS, 'vscode-address-map.png'), animations: 'disabled' });
+
+      step = 'click the map band: the cursor moves from line 1 to the map (line 8)';
+      await editor.click({ position: { x: 5, y: 5 } });
+      await p.keyboard.press('Control+Home');
+      const selection = p.locator('#status\\.editor\\.selection');
+      await selection.filter({ hasText: /Ln 1, Col 1\b/ }).waitFor({ timeout: t(10_000) });
+      await view.locator('svg.address-map g.am-band.k-map').first().click();
+      await selection.filter({ hasText: /Ln 8, Col 3\b/ }).waitFor({ timeout: t(10_000) });
+      mark('band click revealed line 8');
+    } catch (err) {
+      await p.screenshot({ path: join(ARTIFACTS, 'vscode-address-map-fail.png'), animations: 'disabled' }).catch(() => undefined);
+      const e = err as Error;
+      e.message = `[step: ${step}] ${e.message}\n  screenshot: ${join(ARTIFACTS, 'vscode-address-map-fail.png')}\n  timeline: ${timeline.join(' | ')}`;
       throw e;
     }
   });
