@@ -10,6 +10,7 @@ interface NvimRun {
   stderr: string;
   diags: { line: number; col: number; severity: number; code: string; message: string }[];
   hover?: string;
+  map: string[];
 }
 
 function runNvim(file: string, hover?: string): NvimRun {
@@ -26,13 +27,16 @@ function runNvim(file: string, hover?: string): NvimRun {
   if (r.error) throw r.error;
   const diags: NvimRun['diags'] = [];
   let hoverText: string | undefined;
+  const map: string[] = [];
   for (const line of r.stdout.split('\n')) {
+    const m = /^\[[\d.]+s\] MAP (.*)$/.exec(line);
+    if (m) map.push(m[1]!);
     const d = /DIAG (\d+):(\d+) severity=(\d+) code=(\S*) msg=(.*)$/.exec(line);
     if (d) diags.push({ line: +d[1], col: +d[2], severity: +d[3], code: d[4], message: d[5] });
     const h = /HOVER \d+:\d+ (.*)$/.exec(line);
     if (h) hoverText = h[1];
   }
-  return { rc: r.status, stdout: r.stdout, stderr: r.stderr, diags, hover: hoverText };
+  return { rc: r.status, stdout: r.stdout, stderr: r.stderr, diags, hover: hoverText, map };
 }
 
 describe('Neovim (headless, stdio)', () => {
@@ -60,5 +64,13 @@ describe('Neovim (headless, stdio)', () => {
     expect(run.hover).toContain('vm');
     expect(run.hover).toContain('programmed address: 0x8000040');
     expect(run.hover).toContain('= PA 0x8090040: doorbell of its0');
+  });
+
+  it(':IommuMap vm (docs/neovim.lua) shows the address map of vm with the diagnostic on its map', () => {
+    expect(run.map[0], `nvim output:\n${run.stdout}`).toBe('address map of domain vm (backend iommufd, page size 4K)');
+    const text = run.map.join('\n');
+    expect(text).toContain('domain vm : paging on smmu0 (ias 48, oas 48)');
+    expect(text).toMatch(/0x0\.\.0x3fff_ffff +map +map rw 1G  → PA 0x8000_0000\.\.0xbfff_ffff  \(line 8\)  !1/);
+    expect(text).toContain('!1 error map-overlaps-reserved (line 8)');
   });
 });

@@ -2,8 +2,8 @@
 -- from docs/neovim.lua.
 --   nvim --headless -u NONE -i NONE -n -c 'luafile test/e2e/nvim/e2e.lua' -- dist/iommu-check.js FILE
 -- Prints `DIAG line:col severity code message` lines (1-based), then `HOVER <text>` for the
--- position in $IOMMU_E2E_HOVER ("line:col", 1-based; default: the first `device NAME`), then
--- `NVIM E2E PASSED`. Exit 1 (cquit) if the server exits or publishes nothing within the timeout.
+-- position in $IOMMU_E2E_HOVER ("line:col", 1-based; default: the first `device NAME`), then the
+-- text address map of domain vm from `:IommuMap vm` as `MAP <line>` lines, then `NVIM E2E PASSED`. Exit 1 (cquit) if the server exits or publishes nothing within the timeout.
 local t0 = vim.loop.hrtime()
 local function out(s) io.stdout:write(string.format('[%.2fs] %s\n', (vim.loop.hrtime() - t0) / 1e9, s)) end
 local scale = tonumber(os.getenv('TIMEOUT_SCALE') or '1') or 1
@@ -86,6 +86,11 @@ local ok, err = pcall(function()
     end
   end
   out(string.format('HOVER %d:%d %s', line, col, text))
+
+  -- :IommuMap from docs/neovim.lua: the address map of domain vm, as text in a split
+  vim.cmd('IommuMap vm')
+  if not vim.wait(5000 * scale, function() return #vim.api.nvim_list_wins() > 1 end, 20) then error(':IommuMap vm opened no window') end
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do out('MAP ' .. l) end
 end)
 
 if ok then finish(0, 'NVIM E2E PASSED') else finish(1, 'NVIM E2E FAILED: ' .. tostring(err)) end

@@ -207,7 +207,8 @@ function laneSvg(map: AddressMap, view: DomainView, g: LaneGeometry, top: number
     const y = i >= 0 ? g.rowY[i]! : lane.rows.length && lane.rows[lane.rows.length - 1]!.last + 1n === lane.limit.value ? bottom : null;
     if (y !== null) {
       out.push(`<line class="am-limit" x1="${g.barX - AXIS + 8}" y1="${y}" x2="${g.barX + g.barW + 8}" y2="${y}"/>`);
-      out.push(`<text class="am-limit-text" x="${g.barX + g.barW}" y="${y + 13}" text-anchor="end">${esc(limitLabel(lane.limit))}</text>`);
+      // in the axis column, under the address of the limit, clear of the lane's own labels
+      out.push(`<text class="am-limit-text" x="${g.barX - 6}" y="${y + 21}" text-anchor="end"><title>${esc(limitLabel(lane.limit))}</title>${esc(`${lane.limit.what === 'aperture' ? 'aperture' : 'output'} end 2^${lane.limit.bits}`)}</text>`);
     }
   }
   for (const b of lane.bands) out.push(bandSvg(map, view, g, b));
