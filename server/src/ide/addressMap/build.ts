@@ -156,27 +156,35 @@ class ViewBuilder {
     return lane.add('target', out, `${what} ${sizeText(out)}`, from, source, {}, `target:${out.start}:${out.last}`);
   }
 
-  /** The reserved regions of the devices, merged per type (overlapping or touching) as the kernel lists them. */
-  regions(lane: LaneBuilder, devices: readonly Device[]): void {
-    const byType = new Map<RegionType, { start: bigint; last: bigint; region: Region; owner: string }[]>();
+  /**
+   * The reserved regions of the devices, merged per type (overlapping or touching) as the kernel
+   * lists them. A region no device of `reserving` brings (the backend does not reserve it for this
+   * domain, or the kernel refuses the attach) is still drawn, and says so.
+   */
+  regions(lane: LaneBuilder, devices: readonly Device[], reserving: ReadonlySet<Device>): void {
+    type Item = { start: bigint; last: bigint; region: Region; owner: string; reserved: boolean };
+    const byType = new Map<RegionType, Item[]>();
     for (const d of devices)
       for (const r of this.tx.regionsOf(d)) {
         const list = byType.get(r.type) ?? [];
         byType.set(r.type, list);
-        list.push({ start: r.start, last: r.last, region: r, owner: r.fromIommu ? r.fromIommu.name : d.name });
+        list.push({ start: r.start, last: r.last, region: r, owner: r.fromIommu ? r.fromIommu.name : d.name, reserved: reserving.has(d) });
       }
     for (const type of [...byType.keys()].sort()) {
       const sorted = byType.get(type)!.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-      const merged: { start: bigint; last: bigint; region: Region; owners: Set<string> }[] = [];
+      const merged: { start: bigint; last: bigint; region: Region; owners: Set<string>; reserved: boolean }[] = [];
       for (const it of sorted) {
         const top = merged[merged.length - 1];
         if (top && it.start <= top.last + 1n) {
           if (it.last > top.last) top.last = it.last;
           top.owners.add(it.owner);
-        } else merged.push({ start: it.start, last: it.last, region: it.region, owners: new Set([it.owner]) });
+          top.reserved ||= it.reserved;
+        } else merged.push({ start: it.start, last: it.last, region: it.region, owners: new Set([it.owner]), reserved: it.reserved });
       }
-      for (const m of merged)
-        lane.add('reserved', m, REGION_LABEL[type], `${sizeText(m)} of ${[...m.owners].sort().join(', ')}`, m.region.loc, { regionType: type }, `region:${type}:${m.start}:${m.last}`);
+      for (const m of merged) {
+        const note = m.reserved ? '' : ', not reserved in this domain';
+        lane.add('reserved', m, REGION_LABEL[type], `${sizeText(m)} of ${[...m.owners].sort().join(', ')}${note}`, m.region.loc, { regionType: type }, `region:${type}:${m.start}:${m.last}`);
+      }
     }
   }
 
@@ -219,13 +227,18 @@ function domainTitle(dom: Domain): string {
   return `${name} : ${type}${dom.nestParent ? ', nest-parent' : ''}${on}`;
 }
 
-/** Devices whose reserved regions a table honours: its RID devices, and for a parent those of its nested domains. */
-function reservationDevices(tx: Translation, dom: Domain): Device[] {
-  if (dom.type === 'nested') return dom.parent ? reservationDevices(tx, dom.parent) : tx.devicesIn(dom);
-  const out = [...tx.devicesIn(dom)];
-  if (dom.type === 'paging' && dom.nestParent)
-    for (const c of tx.config.domains) if (c.type === 'nested' && c.parent === dom) out.push(...tx.devicesIn(c));
-  return out;
+/**
+ * The devices whose regions a table's lane shows (its RID devices; for a parent, those of its
+ * nested domains) and, among them, those whose regions the kernel reserves there (the model's
+ * `reservingDevices`: by backend, RID attachments only, not for a refused attach).
+ */
+function regionDevices(tx: Translation, dom: Domain): [Device[], Set<Device>] {
+  const table = dom.type === 'nested' && dom.parent ? dom.parent : dom;
+  const out = [...tx.devicesIn(table)];
+  if (table.type === 'paging' && table.nestParent)
+    for (const c of tx.config.domains) if (c.type === 'nested' && c.parent === table) out.push(...tx.devicesIn(c));
+  if (table !== dom) out.push(...tx.devicesIn(dom));
+  return [[...new Set(out)], new Set(tx.reservingDevices(table).map((x) => x.dev))];
 }
 
 function attachNotes(tx: Translation, dom: Domain): string[] {
@@ -267,7 +280,7 @@ function buildView(a: Analysis, dom: Domain, msiDevices: readonly Device[], role
       for (const d of msiDevices) v.msi(s1, d);
       if (parent && pa) {
         v.translations(parent, ipa, pa, 'PA');
-        v.regions(ipa, reservationDevices(tx, dom));
+        v.regions(ipa, ...regionDevices(tx, dom));
         for (const d of msiDevices) if (d.msi?.irqchip) v.doorbell(pa, d.msi.irqchip);
       }
       if (dom.pasidTable) ipa.add('pasid-table', dom.pasidTable.range, `pasid-table ${dom.pasidTable.format ?? '?'} ${sizeText(dom.pasidTable.range)}`, 'walked by the IOMMU through stage 2', dom.pasidTable.loc);
@@ -275,14 +288,14 @@ function buildView(a: Analysis, dom: Domain, msiDevices: readonly Device[], role
     }
     case 'identity': {
       const lane = v.lane('IOVA = PA', 'identity: every address is its own PA', limitOf(io?.oas, 'output range'));
-      v.regions(lane, reservationDevices(tx, dom));
+      v.regions(lane, ...regionDevices(tx, dom));
       for (const d of msiDevices) v.msi(lane, d);
       for (const d of msiDevices) if (d.msi?.irqchip) v.doorbell(lane, d.msi.irqchip);
       break;
     }
     case 'blocked': {
       const lane = v.lane('IOVA', 'blocked: all DMA faults', limitOf(io?.ias, 'aperture'));
-      v.regions(lane, reservationDevices(tx, dom));
+      v.regions(lane, ...regionDevices(tx, dom));
       for (const d of msiDevices) v.msi(lane, d);
       break;
     }
@@ -293,7 +306,7 @@ function buildView(a: Analysis, dom: Domain, msiDevices: readonly Device[], role
       const input = v.lane(inSpace, `${what}: ${dom.name}`, limitOf(io?.ias, 'aperture'));
       const pa = v.lane('PA', 'physical', limitOf(io?.oas, 'output range'));
       v.translations(dom, input, pa, 'PA');
-      v.regions(input, reservationDevices(tx, dom));
+      v.regions(input, ...regionDevices(tx, dom));
       for (const d of msiDevices) v.msi(input, d);
       for (const d of msiDevices) if (d.msi?.irqchip) v.doorbell(pa, d.msi.irqchip);
       if (dom.maps.length === 0 && (tx.implicitMaps.get(dom) ?? []).length === 0) v.notes.push(dom.type === 'paging' ? 'no maps: every access faults' : 'no maps declared');
