@@ -265,6 +265,28 @@ domain vm : paging {
 }
 `);
   });
+  it('before v6.3 only the VT-d driver refuses an RMRR device (-EPERM); an SMMU with an IORT RMR attaches, and the map over it is refused', () => {
+    check(`backend vfio-type1
+kernel 6.1
+iommu dmar0 { model vtd }
+device gfx { pci 00:02.0  driver vfio-pci  reserved 0x7b80_0000 size 8M direct }
+domain vm : paging {
+  attach gfx
+//^^^^^^^^^^ require-direct: -EPERM
+  map 0x0 -> 0x1_0000_0000 size 4G
+}
+`);
+    check(`backend vfio-type1
+kernel 6.1
+iommu smmu0 { model smmuv3 }
+device nic { pci 05:00.0  driver vfio-pci  reserved 0xEC00_0000 size 64K direct }
+domain vm : paging {
+  attach nic
+  map 0xE000_0000 -> 0x1_0000_0000 size 256M
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ map-overlaps-reserved: direct region
+}
+`);
+  });
   it('a misspelled model: the device behind that IOMMU gets no semantic checks', () => {
     check(`backend iommufd
 iommu smmu0 { modle smmuv3 }

@@ -31,6 +31,12 @@ export const GATES = {
    * the iommufd_group rework of v6.4); before, those of its whole group (`iommu_get_group_resv_regions`).
    */
   iommufdPerDeviceResv: V(6, 4),
+  /**
+   * The core refuses a blocking domain for a device with an IOMMU_RESV_DIRECT region
+   * (`require_direct`, `__iommu_device_set_domain`): v6.3. Before, only the VT-d driver refused
+   * an UNMANAGED domain for a device with a non-relaxable RMRR (`device_is_rmrr_locked`, -EPERM).
+   */
+  requireDirect: V(6, 3),
   /** IOMMU_HWPT_ALLOC_NEST_PARENT and nested HWPTs (IOMMU_HWPT_DATA_*): v6.7. */
   nesting: V(6, 7),
   /** VT-d nested (first-stage over a nest parent) domains: v6.8. */

@@ -221,7 +221,23 @@ export class Translation {
   /** A member of the group has a `direct` region, so the kernel refuses to take its DMA ownership (R13). */
   refusedForDirect(g: Group): boolean {
     if (this.config.backend === 'dma-api') return false;
-    return g.members.some((m) => this.regionsOf(m).some((r) => r.type === 'direct'));
+    return this.requireDirectMembers(g).length > 0;
+  }
+
+  /**
+   * The members whose `direct` region makes the kernel refuse a user (paging or nested)
+   * domain for the group: from v6.3 any (`require_direct` in the core); before, only those
+   * behind VT-d, whose driver refused an UNMANAGED domain for a device with an RMRR.
+   */
+  requireDirectMembers(g: Group): { dev: Device; region: Region }[] {
+    const core = since(this.config.kernel, GATES.requireDirect);
+    const out: { dev: Device; region: Region }[] = [];
+    for (const m of g.members) {
+      if (!core && m.iommu?.model !== 'vtd') continue;
+      const r = this.regionsOf(m).find((x) => x.type === 'direct');
+      if (r) out.push({ dev: m, region: r });
+    }
+    return out;
   }
 
   /** Devices whose RID domain is `dom`. */

@@ -7,6 +7,7 @@ import { formatInterval } from '../../model/intervals';
 import type { AttachEntry, Device, Domain, Loc } from '../../model/types';
 import { example, type AnalysisCheck } from '../check';
 import { before } from './common';
+import { GATES, since } from '../../model/kernel';
 
 const check: AnalysisCheck = {
   code: 'require-direct',
@@ -33,7 +34,9 @@ const check: AnalysisCheck = {
   run(ctx) {
     const { config, tx } = ctx;
     // the attach that puts the group in a domain the kernel would refuse
-    const refusing = (d: Domain) => d.type === 'blocked' || (config.backend !== 'dma-api' && (d.type === 'paging' || d.type === 'nested'));
+    // before v6.3 only the VT-d driver refused, and only UNMANAGED (user) domains
+    const core = since(config.kernel, GATES.requireDirect);
+    const refusing = (d: Domain) => (core && d.type === 'blocked') || (config.backend !== 'dma-api' && (d.type === 'paging' || d.type === 'nested'));
     for (const g of config.groups) {
       if (g.broken) continue;
       let at: AttachEntry | null = null;
@@ -41,20 +44,22 @@ const check: AnalysisCheck = {
       else for (const a of g.pasidAttaches.values()) if (refusing(a.domain) && config.backend !== 'dma-api' && (!at || before(a, at))) at = a;
       if (!at || at.domain.broken) continue;
       const direct: { dev: Device; loc: Loc; text: string }[] = [];
-      for (const m of g.members) {
+      for (const { dev: m, region: r } of tx.requireDirectMembers(g)) {
         if (m.broken) continue;
-        const r = tx.regionsOf(m).find((x) => x.type === 'direct');
-        if (r) direct.push({ dev: m, loc: r.loc, text: formatInterval(r) });
+        direct.push({ dev: m, loc: r.loc, text: formatInterval(r) });
       }
       if (direct.length === 0) continue;
       const list = direct.map((x) => `'${x.dev.name}' (${x.text})`).join(', ');
       const why = at.domain.type === 'blocked'
         ? 'the kernel refuses to block a require_direct device'
         : `user ownership passes through the blocking domain, which the kernel refuses for a require_direct device, so it cannot be assigned`;
+      const text = core
+        ? `attaching to ${at.domain.type} domain '${at.domain.name}' fails with -EINVAL: ${why} ("Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping")`
+        : `attaching to ${at.domain.type} domain '${at.domain.name}' fails with -EPERM: before v6.3 the VT-d driver refuses an unmanaged domain for a device with an RMRR (${tx.kernelText()}: "Device is ineligible for IOMMU domain attach due to platform RMRR requirement")`;
       ctx.report(
         'require-direct',
         at.loc,
-        `${list} ${direct.length > 1 ? 'have' : 'has'} a firmware 'direct' region that must stay identity-mapped; attaching to ${at.domain.type} domain '${at.domain.name}' fails with -EINVAL: ${why} ("Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring the device without a 1:1 mapping")`,
+        `${list} ${direct.length > 1 ? 'have' : 'has'} a firmware 'direct' region that must stay identity-mapped; ${text}`,
         direct.map((x) => ({ loc: x.loc, message: `direct region of '${x.dev.name}'` })),
       );
     }
