@@ -38,13 +38,18 @@ export class LineIndex {
     return { line: lo, character: o - this.starts[lo]! };
   }
 
-  /** The offset of a 0-based position (clamped to the line and the text). */
+  /**
+   * The offset of a 0-based position, clamped to the text; a character past the end of its line
+   * is that line's end (before the line break), never the next line.
+   */
   offset(pos: Position): number {
     if (pos.line < 0) return 0;
     if (pos.line >= this.starts.length) return this.text.length;
     const start = this.starts[pos.line]!;
-    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1]! : this.text.length;
-    return Math.min(start + Math.max(0, pos.character), next);
+    let end = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1]! : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return Math.min(start + Math.max(0, pos.character), end);
   }
 
   lineStart(line: number): number {

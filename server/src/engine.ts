@@ -43,11 +43,26 @@ export const diskHost: FileHost = {
 
 /** Check the configuration rooted at `rootPath`; `undefined` when the root cannot be read. */
 export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis | undefined {
+  const steps = analyzeSteps(rootPath, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same analysis in steps (loading, the model, the translation, each check): a caller that
+ * must stay responsive (the language server's analysis owner) answers requests between steps.
+ */
+export function* analyzeSteps(rootPath: string, opts: AnalyzeOptions = {}): Generator<void, Analysis | undefined> {
   const sources = loadSources(rootPath, { host: opts.host ?? diskHost, workspaceRoot: opts.workspaceRoot ?? null, cache: opts.cache ?? new ParseCache() });
   if (!sources) return undefined;
   injectFault('model');
+  yield;
   const config = buildConfiguration(sources);
+  yield;
   const tx = new Translation(config);
+  yield;
   const found: Diagnostic[] = [...config.diagnostics];
   const internalErrors: string[] = [];
   for (const check of IMPLEMENTATIONS) {
@@ -68,6 +83,7 @@ export function analyze(rootPath: string, opts: AnalyzeOptions = {}): Analysis |
       internalErrors.push(`check ${check.code} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (foreign) internalErrors.push(`check ${check.code} reported another check's code`);
+    yield;
   }
   let diagnostics = applySuppressions(config.files, dedupe(found));
   diagnostics = applyRules(diagnostics, opts.rules ?? {});

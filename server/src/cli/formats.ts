@@ -8,20 +8,15 @@ import * as path from 'node:path';
 import { sarifHelp } from '../checks/explanation';
 import { CHECKS, type CheckInfo } from '../checks/registry';
 import type { Diagnostic, Loc, Severity } from '../model/types';
+import { rangeOf, toPlain, type PlainRange } from '../project/index';
 import type { CheckResult } from './check';
 import { escapeControl } from './terminal';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface Range {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
-
-export function rangeOf(loc: Loc): Range {
-  return { start: loc.file.lines.position(loc.span.start), end: loc.file.lines.position(loc.span.end) };
-}
+export type Range = PlainRange;
+export { rangeOf };
 
 function plural(n: number, one: string, many: string = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -53,12 +48,12 @@ export function jsonReport(r: CheckResult): JsonReport {
     version: 1,
     files: r.files.map((f) => ({
       path: f.path,
-      diagnostics: f.diagnostics.map((d) => ({
-        range: rangeOf(d.loc),
+      diagnostics: f.diagnostics.map(toPlain).map((d) => ({
+        range: d.range,
         severity: d.severity,
         code: d.code,
         message: d.message,
-        relatedInformation: d.related.map((rel) => ({ path: r.show(rel.loc.file.path), range: rangeOf(rel.loc), message: rel.message })),
+        relatedInformation: d.related.map((rel) => ({ ...rel, path: r.show(rel.path) })),
       })),
     })),
     summary: { files: r.files.length, errors: r.errors, warnings: r.warnings, information: r.information },

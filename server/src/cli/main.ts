@@ -1,12 +1,12 @@
 // `iommu-check` entry point. `--stdio` / `--lsp` run the language server over stdio; everything
 // else is the command line (cli.ts).
-import { runCheckWorkerIfWorker } from '../lsp/checker';
+import { runOwnerIfWorker } from '../lsp/ownerClient';
 import { startServer } from '../lsp/server';
 import { main } from './cli';
 import { processIo } from './io';
 
 const argv = process.argv.slice(2);
-if (runCheckWorkerIfWorker()) {
+if (runOwnerIfWorker()) {
   // loaded again as the language server's checking thread
 } else if (argv.includes('--stdio') || argv.includes('--lsp')) {
   // createConnection() picks its transport from process.argv; `--lsp` means stdio.

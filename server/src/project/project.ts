@@ -4,7 +4,7 @@
 // session and tells it what changed. Both report diagnostics from here, so they cannot disagree.
 
 import * as path from 'node:path';
-import { analyze, type Analysis, type RuleSettings } from '../engine';
+import { analyzeSteps, type Analysis, type RuleSettings } from '../engine';
 import type { Diagnostic } from '../model/types';
 import { includedPaths, ParseCache } from '../model/workspace';
 import { configurationRoots } from './configurations';
@@ -169,10 +169,22 @@ export class Project {
 
   /** Analyse one configuration now (an exception in the checker is its failure, not a crash). */
   analyze(root: string): ConfigurationAnalysis {
+    const steps = this.analyzeSteps(root);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * The same in steps, for a caller that answers requests between them; the result is stored
+   * only when the last step is done (until then, the previous analysis stays the current one).
+   */
+  *analyzeSteps(root: string): Generator<void, ConfigurationAnalysis> {
     const texts = new Map<string, string>();
     let result: ConfigurationAnalysis;
     try {
-      const analysis = analyze(root, {
+      const analysis = yield* analyzeSteps(root, {
         host: this.host,
         cache: this.cache,
         workspaceRoot: (file) => this.workspaceRootOf(file),
@@ -184,10 +196,19 @@ export class Project {
       if (INJECTED_FAULT && [...texts.values()].some((t) => t.includes(INJECTED_FAULT))) throw new Error(`injected fault (${INJECTED_FAULT})`);
       result = { root, files: [...texts.keys()], analysis: analysis ?? null, failure: null, internalErrors: analysis?.internalErrors ?? [], texts };
     } catch (e) {
-      const text = this.host.read(root);
-      if (text !== undefined) texts.set(root, text);
+      // Remember the texts it failed on: it is tried again only when one of them changes.
+      texts.clear();
+      try {
+        for (const p of this.reach(root)) {
+          const text = this.host.read(p);
+          if (text !== undefined) texts.set(p, text);
+        }
+      } catch {
+        const text = this.host.read(root);
+        if (text !== undefined) texts.set(root, text);
+      }
       const why = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      result = { root, files: [root], analysis: null, failure: `checking ${root} failed: ${why}`, internalErrors: [], texts };
+      result = { root, files: [...texts.keys()], analysis: null, failure: `checking ${root} failed: ${why}`, internalErrors: [], texts };
     }
     this.analyses.set(root, result);
     return result;
