@@ -41,7 +41,7 @@ import {
   type Symbol,
   type SymbolKind,
 } from './types';
-import type { LoadedSources } from './workspace';
+import { includeOrder, type LoadedSources } from './workspace';
 import { closest } from '../spelling';
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 import { BASELINE_KERNEL, GATES, kernelText, since, type KernelVersion } from './kernel';
@@ -390,10 +390,10 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
 
   kernelGates(ctx, { backend, backendLoc, kernel, kernelLoc, domains });
 
-  // Group attachments in source order (file order, then offset).
+  // Group attachments in source order (includes written out in place).
   const allAttaches = domains.flatMap((d) => d.attaches);
-  const fileOrder = new Map(files.map((f, i) => [f, i]));
-  allAttaches.sort((a, b) => fileOrder.get(a.loc.file)! - fileOrder.get(b.loc.file)! || a.loc.span.start - b.loc.span.start);
+  const order = includeOrder(files, sources.includes);
+  allAttaches.sort((a, b) => order(a.loc, b.loc));
   for (const a of allAttaches) {
     if (!a.group || a.unsupported) continue;
     if (a.pasid === null) {

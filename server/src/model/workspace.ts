@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from '../../../grammar/src/index';
 import { LineIndex } from '../../../grammar/src/lines';
 import { notTextReason } from './sourceText';
-import type { Diagnostic, SourceFile } from './types';
+import type { Diagnostic, Loc, SourceFile } from './types';
 
 /** Where file text comes from: the disk, or the editor's open documents over the disk. */
 export interface FileHost {
@@ -129,4 +129,40 @@ export function loadSources(rootPath: string, opts: LoadOptions): LoadedSources 
   };
   visit(cache.get(rootAbs, rootText), [rootAbs]);
   return { files, includes, diagnostics };
+}
+
+/**
+ * Source order over a configuration's files as if every include were written out in place: a
+ * statement of an included file comes where its include statement is (at its first inclusion),
+ * so `attach a` before `include "x"` precedes x's statements, and `attach b` after it follows
+ * them. Attachments are ordered this way everywhere ("first attached" is the kernel's order of
+ * operations when the file is read top to bottom).
+ */
+export function includeOrder(files: readonly SourceFile[], includes: ReadonlyMap<string, readonly string[]>): (a: Loc, b: Loc) => number {
+  const chains = new Map<string, number[]>();
+  if (files.length > 0) {
+    const root = files[0]!;
+    chains.set(root.path, []);
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    // depth first, in statement order, as the files were loaded
+    const visit = (file: SourceFile) => {
+      const followed = includes.get(file.path) ?? [];
+      for (const st of file.ast.statements) {
+        if (st.kind !== 'include' || !st.path) continue;
+        const target = path.resolve(path.dirname(file.path), st.path.value);
+        const next = byPath.get(target);
+        if (!next || chains.has(target) || !followed.includes(target)) continue;
+        chains.set(target, [...chains.get(file.path)!, st.span.start]);
+        visit(next);
+      }
+    };
+    visit(root);
+  }
+  const key = (loc: Loc) => [...(chains.get(loc.file.path) ?? [Number.MAX_SAFE_INTEGER]), loc.span.start];
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return ka.length - kb.length;
+  };
 }

@@ -9,15 +9,16 @@
 import type * as ast from '../../../../grammar/src/ast';
 import type { AttachEntry, Configuration, Device, DomainType, Group, Loc } from '../../model/types';
 import type { Translation } from '../../model/translation';
+import { includeOrder } from '../../model/workspace';
 
 export const USER_TYPES: readonly DomainType[] = ['paging', 'nested', 'blocked'];
 
-/** Every attachment of the configuration in source order (file order, then offset). */
+/** Every attachment of the configuration in source order (includes written out in place). */
 export function attachesInOrder(config: Configuration): AttachEntry[] {
-  const fileOrder = new Map(config.files.map((f, i) => [f, i]));
+  const order = includeOrder(config.files, config.includes);
   // an attachment the backend or kernel does not offer (unsupported-feature) takes no part
   const all = config.domains.flatMap((d) => d.attaches).filter((a) => !a.unsupported);
-  return all.sort((a, b) => (fileOrder.get(a.loc.file) ?? 0) - (fileOrder.get(b.loc.file) ?? 0) || a.loc.span.start - b.loc.span.start);
+  return all.sort((a, b) => order(a.loc, b.loc));
 }
 
 /** The attach that makes a group user-owned, or null when the group stays with the kernel. */
