@@ -72,13 +72,16 @@ export class TextMapping {
     return null;
   }
 
-  /** A span of the analysed text → the text now; null when it starts or ends inside the changed part. */
+  /**
+   * A span of the analysed text → the text now: spans before or after the changed part move with
+   * it, a span enclosing it stretches over it, a span overlapping it has no counterpart (null).
+   */
   spanToCurrent(span: { start: number; end: number }): { start: number; end: number } | null {
     if (this.identical) return span;
-    const insideOld = (o: number) => o > this.prefix && o < this.oldEnd;
-    if (insideOld(span.start) || insideOld(span.end)) return null;
-    const start = this.toCurrent(span.start);
-    const end = this.toCurrent(span.end);
-    return start === null || end === null ? null : { start, end };
+    const delta = this.newEnd - this.oldEnd;
+    if (span.end <= this.prefix) return span;
+    if (span.start >= this.oldEnd) return { start: span.start + delta, end: span.end + delta };
+    if (span.start < this.prefix && span.end > this.oldEnd) return { start: span.start, end: span.end + delta };
+    return null;
   }
 }
