@@ -68,6 +68,11 @@ async function timed(fn) {
   return performance.now() - s;
 }
 const hoverSmall = () => conn.sendRequest('textDocument/hover', { textDocument: { uri: uri('small.iommu') }, position: { line: 2, character: 8 } });
+// On the large file itself: a device name on its first device line, and completion after `msi `.
+const bigLines = big.split('\n');
+const deviceLine = bigLines.findIndex((l) => l.startsWith('device '));
+const hoverBig = () => conn.sendRequest('textDocument/hover', { textDocument: { uri: uri('big.iommu') }, position: { line: deviceLine, character: 8 } });
+const completeBig = () => conn.sendRequest('textDocument/completion', { textDocument: { uri: uri('big.iommu') }, position: { line: deviceLine, character: bigLines[deviceLine].indexOf(' msi ') + 5 } });
 const completeSmall = () => conn.sendRequest('textDocument/completion', { textDocument: { uri: uri('small.iommu') }, position: { line: 4, character: 9 } });
 
 const t0 = performance.now();
@@ -111,14 +116,24 @@ const publishedFor = (v) => published.find((p) => p.uri === uri('big.iommu') && 
 // An edit, then requests on the small file while the re-check runs (the debounce is 200 ms).
 const busyHover = [];
 const busyCompletion = [];
+const editedHover = [];
+const editedCompletion = [];
+const checkingHover = [];
+const checkingCompletion = [];
 const recheck = [];
 for (let i = 0; i < 5; i++) {
   await editBig();
   const edited = performance.now();
   const v = version;
+  // on the just-edited large file, before its re-check starts
+  editedHover.push(await timed(hoverBig));
+  editedCompletion.push(await timed(completeBig));
   await sleep(350);
   busyHover.push(await timed(hoverSmall));
   busyCompletion.push(await timed(completeSmall));
+  // on the large file while it is re-checked
+  checkingHover.push(await timed(hoverBig));
+  checkingCompletion.push(await timed(completeBig));
   const p = await waitFor(() => publishedFor(v));
   recheck.push(p.at - edited);
   await sleep(300);
@@ -155,6 +170,10 @@ console.log(`| hover on the small file, idle | ${f(median(idleHover))} | ${f(Mat
 console.log(`| hover on the small file, large file re-checking | ${f(median(busyHover))} | ${f(Math.max(...busyHover))} |`);
 console.log(`| completion on the small file, idle | ${f(median(idleCompletion))} | ${f(Math.max(...idleCompletion))} |`);
 console.log(`| completion on the small file, large file re-checking | ${f(median(busyCompletion))} | ${f(Math.max(...busyCompletion))} |`);
+console.log(`| hover on the large file just after an edit of it | ${f(median(editedHover))} | ${f(Math.max(...editedHover))} |`);
+console.log(`| completion on the large file just after an edit of it | ${f(median(editedCompletion))} | ${f(Math.max(...editedCompletion))} |`);
+console.log(`| hover on the large file while it is re-checked | ${f(median(checkingHover))} | ${f(Math.max(...checkingHover))} |`);
+console.log(`| completion on the large file while it is re-checked | ${f(median(checkingCompletion))} | ${f(Math.max(...checkingCompletion))} |`);
 console.log(`| edit of the large file to its diagnostics (200 ms debounce included) | ${f(median(recheck))} | ${f(Math.max(...recheck))} |`);
 console.log(`| 20 edits in 1 s: first edit to the last version's diagnostics | ${f(burstDone)} | |`);
 console.log('');

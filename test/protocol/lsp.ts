@@ -87,14 +87,14 @@ export class Server {
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  /** Resolves with `get()` once it is defined. */
-  until<T>(get: () => T | undefined | null | false, ms = 20_000): Promise<T> {
+  /** Resolves with `get()` once it is truthy. */
+  until<T>(get: () => T | undefined | null | false | 0, ms = 20_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out')), ms);
       const iv = setInterval(() => this.wake(), 50);
       const tick = () => {
         const v = get();
-        if (v !== undefined && v !== null && v !== false) {
+        if (v) {
           clearTimeout(timer);
           clearInterval(iv);
           return resolve(v);
