@@ -127,29 +127,26 @@ describe('workspace', () => {
 });
 
 describe('failures', () => {
-  it('reports an exception of the checker once, keeps serving, and recovers when the text changes', async () => {
-    const broken = MAIN + '// BOOM\n';
-    const s = await serve({ 'main.iommu': broken, 'lib/devices.iommu': DEVICES }, { IOMMU_CHECK_INJECT_FAULT: 'BOOM' });
-    await s.open('main.iommu', broken);
+  it('reports an exception of the checker once, does not re-check it forever, and keeps serving', async () => {
+    const s = await serve({ 'main.iommu': MAIN, 'lib/devices.iommu': DEVICES }, { IOMMU_CHECK_FAULTS: 'model' });
+    await s.open('main.iommu', MAIN);
     await s.settle();
     await new Promise((r) => setTimeout(r, 1500)); // several debounce periods: nothing is re-queued
-    expect(s.logs.filter((l) => l.includes('injected fault'))).toHaveLength(1);
-    expect(codes(s, 'main.iommu')).toEqual(['0:internal-error']);
-    const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri('lib/devices.iommu') }, position: { line: 0, character: 8 } })) as unknown;
-    expect(h).toBeNull(); // nothing analysed holds it, and nothing crashed
-    await s.change('main.iommu', MAIN, 9);
-    await s.until(() => s.diagnostics.get(s.uri('main.iommu'))?.version === 9);
-    expect(codes(s, 'main.iommu')).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('injected fault at model'))).toHaveLength(1);
+    expect(s.diagnostics.get(s.uri('main.iommu'))!.diagnostics.map((d) => [d.range.start.line, d.code, String(d.message).split(':')[0]])).toEqual([
+      [0, 'internal-error', 'iommu-check failed on this configuration (please report)'],
+    ]);
+    const symbols = await s.conn.sendRequest('workspace/symbol', { query: '' });
+    expect(symbols).toEqual([]);
   }, 60_000);
 
-  for (const how of ['exit', 'throw']) {
+  for (const how of ['exit', 'error']) {
     it(`restarts the analysis thread when it dies (${how}) and checks the workspace again`, async () => {
-      const s = await serve({ 'main.iommu': MAIN, 'lib/devices.iommu': DEVICES, 'bad.iommu': 'device x { iommu nosuch }\n' }, { IOMMU_CHECK_TEST_HOOKS: '1' });
+      // the thread dies on its second check: the one after the edit below
+      const s = await serve({ 'main.iommu': MAIN, 'lib/devices.iommu': DEVICES, 'bad.iommu': 'device x { iommu nosuch }\n' }, { IOMMU_CHECK_FAULTS: `worker-${how}:2` });
+      const before = s.published.length;
       await s.open('main.iommu', MAIN);
       await s.change('main.iommu', MAIN.replace('attach nic', 'attach nosuch'), 2);
-      await s.until(() => s.diagnostics.get(s.uri('main.iommu'))?.version === 2);
-      const before = s.published.length;
-      await s.conn.sendRequest('iommu-check/test/crashOwner', { how });
       await s.until(() => s.logs.find((l) => l.includes('analysis thread exited')));
       // everything is published again by the new thread, the open document at its version
       await s.until(() => s.published.slice(before).find((p) => p.uri === s.uri('bad.iommu')));
@@ -157,6 +154,17 @@ describe('failures', () => {
       expect([main.version, main.diagnostics.map((d) => d.code)]).toEqual([2, ['unknown-name']]);
       const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri('lib/devices.iommu') }, position: { line: 0, character: 8 } })) as { contents: { value: string } };
       expect(h.contents.value).toContain('**device** `nic`');
+      if (how === 'error') expect(s.logs.some((l) => l.includes('injected fault at worker-error:2'))).toBe(true);
     }, 60_000);
   }
+
+  it('answers a request whose handler throws with an error, logged once, and keeps serving', async () => {
+    const s = await serve({ 'main.iommu': MAIN, 'lib/devices.iommu': DEVICES }, { IOMMU_CHECK_FAULTS: 'request:textDocument/hover' });
+    const ask = () => s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri('lib/devices.iommu') }, position: { line: 0, character: 8 } });
+    await expect(ask()).rejects.toThrow('injected fault at request:textDocument/hover');
+    await expect(ask()).rejects.toThrow('injected fault at request:textDocument/hover');
+    expect(s.logs.filter((l) => l.includes('textDocument/hover failed'))).toHaveLength(1);
+    const def = (await s.conn.sendRequest('textDocument/definition', { textDocument: { uri: s.uri('lib/devices.iommu') }, position: { line: 0, character: 35 } })) as { uri: string };
+    expect(def.uri).toBe(s.uri('main.iommu'));
+  }, 60_000);
 });

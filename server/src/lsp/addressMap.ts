@@ -2,13 +2,14 @@
 // address map of a domain or a device, as SVG and/or text) and the "Show address map" code lens
 // on each domain and device declaration.
 
-import { type CodeLens, type Connection, type Position } from 'vscode-languageserver/node';
+import type { CodeLens, CodeLensParams, Position } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine';
 import { buildAddressMap } from '../ide/addressMap/build';
 import { addressMapLenses, findSubjects, subjectAt } from '../ide/addressMap/subject';
 import { addressMapSvg } from '../ide/addressMap/svg';
 import { addressMapText } from '../ide/addressMap/text';
 import type { SourceFile } from '../model/types';
+import type { FeatureContext } from './features/context';
 
 export const ADDRESS_MAP_REQUEST = 'iommu-check/addressMap';
 /** The client command a code lens runs: arguments (uri, 'domain' | 'device', name). */
@@ -35,8 +36,6 @@ export interface AddressMapResult {
   devices: string[];
 }
 
-type AnalysisAt = (uri: string) => { a: Analysis; file: SourceFile } | null;
-
 export function addressMapResult(c: { a: Analysis; file: SourceFile } | null, params: AddressMapParams): AddressMapResult {
   if (!c) return { subject: null, error: 'no analysis for this document (is it an .iommu file?)', domains: [], devices: [] };
   const { a, file } = c;
@@ -60,14 +59,23 @@ export function addressMapResult(c: { a: Analysis; file: SourceFile } | null, pa
   };
 }
 
-export function registerAddressMap(connection: Connection, analysisAt: AnalysisAt): void {
-  connection.onRequest(ADDRESS_MAP_REQUEST, (params: AddressMapParams): AddressMapResult => addressMapResult(analysisAt(params.textDocument.uri), params));
-  connection.onCodeLens((params): CodeLens[] => {
-    const c = analysisAt(params.textDocument.uri);
-    if (!c) return [];
-    return addressMapLenses(c.a, c.file).map((l) => ({
-      range: { start: c.file.lines.position(l.span.start), end: c.file.lines.position(l.span.end) },
-      command: { title: 'Show address map', command: SHOW_ADDRESS_MAP_COMMAND, arguments: [params.textDocument.uri, l.kind, l.name] },
-    }));
-  });
+/** The address map request, on the analysis owner (positions mapped into the analysed text). */
+export function onAddressMap(ctx: FeatureContext, params: AddressMapParams): AddressMapResult {
+  const v = ctx.view(params.textDocument.uri);
+  if (!v || !params.position) return addressMapResult(v && { a: v.analysis, file: v.file }, params);
+  const at = ctx.offset(v, params.position);
+  if (at === null) return addressMapResult(null, params);
+  return addressMapResult({ a: v.analysis, file: v.file }, { ...params, position: v.file.lines.position(at) });
+}
+
+/** "Show address map" on each domain and device declaration. */
+export function onCodeLens(ctx: FeatureContext, params: CodeLensParams): CodeLens[] {
+  const v = ctx.view(params.textDocument.uri);
+  if (!v) return [];
+  const out: CodeLens[] = [];
+  for (const l of addressMapLenses(v.analysis, v.file)) {
+    const range = ctx.range(v.file, l.span);
+    if (range) out.push({ range, command: { title: 'Show address map', command: SHOW_ADDRESS_MAP_COMMAND, arguments: [params.textDocument.uri, l.kind, l.name] } });
+  }
+  return out;
 }

@@ -17,5 +17,6 @@ export const CAPABILITIES: ServerCapabilities = {
   documentFormattingProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   inlayHintProvider: true,
+  codeLensProvider: {},
   workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };

@@ -5,7 +5,6 @@
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { FEATURES } from './features/index';
 import { OwnerError, type OwnerClient } from './ownerClient';
-import { CRASH_OWNER } from './testHooks';
 
 export type Handler<P, R> = (params: P, token: CancellationToken | undefined) => R | Promise<R>;
 
@@ -32,7 +31,7 @@ export function guarded<P, R>(method: string, handler: Handler<P, R>, log: (msg:
 
 /** Every feature request, forwarded to the analysis owner. */
 export function registerFeatures(connection: Connection, owner: OwnerClient, log: (msg: string) => void): void {
-  for (const method of [...Object.keys(FEATURES), CRASH_OWNER]) {
+  for (const method of Object.keys(FEATURES)) {
     connection.onRequest(method, guarded(method, (params: unknown) => owner.request(method, params), log));
   }
 }

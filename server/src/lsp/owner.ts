@@ -13,7 +13,7 @@ import { toRange } from './convert';
 import { DocumentPaths } from './documents';
 import { FeatureContext, FeatureRefusal, FEATURES } from './features/index';
 import type { CheckMessage, FileDiagnostics, FromOwner, ToOwner, UpdateMessage } from './protocol';
-import { ownerTestHook } from './testHooks';
+import { faultNumber, injectFault } from '../faults';
 
 /** How long a check runs before it lets waiting messages in. */
 const SLICE_MS = 8;
@@ -28,6 +28,7 @@ export class AnalysisOwner {
   /** What was last sent for each URI (to send only changes). */
   private readonly sent = new Map<string, string>();
   private checks: Promise<void> = Promise.resolve();
+  private jobs = 0;
 
   constructor(
     private readonly send: (m: FromOwner) => void,
@@ -39,10 +40,9 @@ export class AnalysisOwner {
     else if (m.kind === 'check') this.checks = this.checks.then(() => this.check(m));
     else {
       try {
-        const hook = ownerTestHook(m.method, m.params, !isMainThread);
+        injectFault(`request:${m.method}`);
         const feature = FEATURES[m.method];
-        if (hook) this.send({ kind: 'reply', id: m.id, result: hook() ?? null });
-        else if (!feature) this.send({ kind: 'reply', id: m.id, error: `unknown request ${m.method}` });
+        if (!feature) this.send({ kind: 'reply', id: m.id, error: `unknown request ${m.method}` });
         else this.send({ kind: 'reply', id: m.id, result: feature(this.ctx, m.params) ?? null });
       } catch (e) {
         if (e instanceof FeatureRefusal) this.send({ kind: 'reply', id: m.id, error: e.message, code: e.code });
@@ -97,6 +97,8 @@ export class AnalysisOwner {
 
   private async check(m: CheckMessage): Promise<void> {
     const { project } = this;
+    this.jobs++;
+    if (!isMainThread) dieIfAsked(this.jobs);
     const stale = () => this.currentGen() !== m.gen;
     const roots = project.roots();
     project.retainRoots(roots);
@@ -118,7 +120,7 @@ export class AnalysisOwner {
       for (;;) {
         const r = steps.next();
         if (r.done) {
-          if (r.value.failure) errors.push(r.value.failure);
+          if (r.value.failure) errors.push(`${r.value.failure}\n${r.value.failureDetail ?? ''}`.trim());
           for (const e of r.value.internalErrors) errors.push(`${root}: ${e}`);
           break;
         }
@@ -182,4 +184,13 @@ export class AnalysisOwner {
       }
     return out;
   }
+}
+
+/** Failure-isolation tests (server/src/faults.ts): the worker exits, or dies of an uncaught error, on its Nth check. */
+function dieIfAsked(job: number): void {
+  if (faultNumber('worker-exit') === job) process.exit(7);
+  if (faultNumber('worker-error') === job)
+    setImmediate(() => {
+      throw new Error(`injected fault at worker-error:${job}`);
+    });
 }

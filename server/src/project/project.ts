@@ -13,9 +13,6 @@ import { ProjectHost } from './host';
 import { RuleSettingsResolver } from './settings';
 import { WorkspaceRoots } from './workspaceRoot';
 
-/** For failure-isolation tests: analysing a file whose text holds this marker throws. */
-const INJECTED_FAULT = process.env['IOMMU_CHECK_INJECT_FAULT'] || null;
-
 export interface ProjectOptions {
   host?: ProjectHost;
   /** Settings for every file instead of the nearest `.iommu-check.json` (`--config`). */
@@ -31,8 +28,10 @@ export interface ConfigurationAnalysis {
   files: string[];
   /** `null` when the root cannot be read or the analysis failed. */
   analysis: Analysis | null;
-  /** A failure of the checker itself (an exception), reported once. */
+  /** A failure of the checker itself (an exception), reported once: one line… */
   failure: string | null;
+  /** …and its stack, for the language server's log. */
+  failureDetail?: string;
   /** Internal errors of single checks. */
   internalErrors: string[];
   /** The text of each file as analysed. */
@@ -193,7 +192,6 @@ export class Project {
       if (analysis) for (const f of analysis.config.files) texts.set(f.path, f.text);
       // Every file's settings are read, so that a broken config file is found even when clean.
       for (const p of texts.keys()) this.rulesFor(p);
-      if (INJECTED_FAULT && [...texts.values()].some((t) => t.includes(INJECTED_FAULT))) throw new Error(`injected fault (${INJECTED_FAULT})`);
       result = { root, files: [...texts.keys()], analysis: analysis ?? null, failure: null, internalErrors: analysis?.internalErrors ?? [], texts };
     } catch (e) {
       // Remember the texts it failed on: it is tried again only when one of them changes.
@@ -207,8 +205,9 @@ export class Project {
         const text = this.host.read(root);
         if (text !== undefined) texts.set(root, text);
       }
-      const why = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      result = { root, files: [...texts.keys()], analysis: null, failure: `checking ${root} failed: ${why}`, internalErrors: [], texts };
+      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      const stack = e instanceof Error ? (e.stack ?? '') : '';
+      result = { root, files: [...texts.keys()], analysis: null, failure: `checking ${root} failed: ${why}`, failureDetail: stack, internalErrors: [], texts };
     }
     this.analyses.set(root, result);
     return result;

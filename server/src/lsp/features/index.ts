@@ -1,6 +1,7 @@
 // Every request the analysis owner answers, by method. A custom request (e.g. the address map)
 // is one more entry here and one line in ../capabilities.ts if the client must learn of it.
 
+import { ADDRESS_MAP_REQUEST, onAddressMap, onCodeLens } from '../addressMap';
 import type { FeatureContext } from './context';
 import { onDocumentSymbols, onFoldingRanges, onHover, onInlayHints, onSemanticTokens, onWorkspaceSymbols } from './display';
 import { onCodeAction, onCompletion, onFormatting } from './edits';
@@ -23,6 +24,8 @@ export const FEATURES: Record<string, Feature> = {
   'textDocument/formatting': onFormatting,
   'textDocument/codeAction': onCodeAction,
   'textDocument/inlayHint': onInlayHints,
+  'textDocument/codeLens': onCodeLens,
+  [ADDRESS_MAP_REQUEST]: onAddressMap,
 };
 
 export { FeatureContext } from './context';
