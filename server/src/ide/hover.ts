@@ -184,6 +184,12 @@ function describeDomain(tx: Translation, dom: Domain): string {
   if (pasids.length) out.push(`- PASID attachments: ${pasids.map((a) => `\`${a.target?.name ?? '?'}\` pasid ${a.pasid}`).join(', ')}`);
   const devs = tx.devicesIn(dom);
   out.push(`- devices translating through it: ${devs.map((d) => `\`${d.name}\``).join(', ') || 'none'}`);
+  // a nest parent is the stage 2 of its nested domains' devices
+  const children = tx.config.domains.filter((d) => d.parent === dom);
+  for (const c of children) {
+    const cdevs = tx.devicesIn(c);
+    out.push(`- stage 2 of \`${c.name}\`: ${cdevs.map((d) => `\`${d.name}\``).join(', ') || 'no devices'}`);
+  }
   const implicit = tx.implicitMaps.get(dom) ?? [];
   out.push(`- maps: ${dom.maps.length}${implicit.length ? ` (+ ${implicit.length} implicit)` : ''}`);
   for (const m of implicit.slice(0, MAX_DEVICES)) out.push(`  - ${m.describe}: ${hex(m.input.start)}..${hex(m.input.last)} → ${hex(m.output)}`);

@@ -59,9 +59,9 @@ export function addressMapResult(c: { a: Analysis; file: SourceFile } | null, pa
   };
 }
 
-/** The address map request, on the analysis owner (positions mapped into the analysed text). */
+/** The address map request, on the analysis owner, from an analysis of the text now. */
 export function onAddressMap(ctx: FeatureContext, params: AddressMapParams): AddressMapResult {
-  const v = ctx.view(params.textDocument.uri);
+  const v = ctx.freshView(params.textDocument.uri);
   if (!v || !params.position) return addressMapResult(v && { a: v.analysis, file: v.file }, params);
   const at = ctx.offset(v, params.position);
   if (at === null) return addressMapResult(null, params);

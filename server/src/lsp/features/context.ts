@@ -54,6 +54,19 @@ export class FeatureContext {
     return this.views(uri)[0] ?? null;
   }
 
+  /**
+   * A view current with the text now, for requests that show a whole configuration (the address
+   * map): the configurations holding the document are analysed first if they are out of date.
+   * The result is the owner's analysis like any other: the queued check finds it fresh and
+   * publishes its diagnostics.
+   */
+  freshView(uri: string): View | null {
+    const p = this.docs.pathOf(uri);
+    if (this.project.host.read(p) === undefined) return null;
+    for (const root of this.project.roots()) if (this.project.reach(root).has(p) && !this.project.isFresh(root)) this.project.analyze(root);
+    return this.view(uri);
+  }
+
   /** A position of the text now → an offset of the analysed text (null inside an edit since). */
   offset(v: View, pos: Position): number | null {
     return v.map.toAnalysed(v.map.current.offset(pos));
