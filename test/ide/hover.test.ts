@@ -46,7 +46,8 @@ vf0 write 0x8000040
   0x8000040 → 0x8000040  'guest' (nested) stage 1: rmr identity map 1M (0x8000000..0x80fffff → 0x8000000, rw)
   0x8000040 → 0x20200040  's2' (paging) stage 2: SW_MSI slot 0 for its0 (0x8000000..0x8000fff → 0x20200000, rw)
   = PA 0x20200040: doorbell of its0
-\`\`\``);
+\`\`\`
+- computed for kernel 6.17 (the baseline; no \`kernel\` given)`);
   });
 
   it('on a device reference shows the same summary', () => {
