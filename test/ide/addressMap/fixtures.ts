@@ -1,5 +1,5 @@
 // Configurations whose address maps the tests state in full (nested, msi-bind, PASID, the 64-bit
-// edge, an empty domain). The README's picture is drawn from NESTED_NO_RMR.
+// edge, an empty domain, a SW_MSI window too small for its doorbells). The README's picture is drawn from NESTED_NO_RMR.
 
 export const NESTED_NO_RMR = `backend iommufd
 iommu smmu0 { model smmuv3  ias 48  oas 44 }
@@ -63,4 +63,18 @@ domain top : paging {
 export const EMPTY = `backend iommufd
 iommu smmu0 { model smmuv3  ias 40 }
 domain spare : paging { iommu smmu0 }
+`;
+
+/** Two ITS doorbells, a one-page SW_MSI window: slot 1 lies past the window (sw-msi-exhausted). */
+export const WINDOW_TOO_SMALL = `backend iommufd
+iommu smmu0 { model smmuv3  sw-msi 0x800_0000 size 4K }
+irqchip its0 { model gicv3-its  base 0x0808_0000 }
+irqchip its1 { model gicv3-its  base 0x0908_0000 }
+device a { iommu smmu0  msi its0  driver vfio-pci }
+device b { iommu smmu0  msi its1  driver vfio-pci }
+domain vm : paging {
+  attach a
+  attach b
+  map 0x4000_0000 -> 0x1_0000_0000 size 1G rw
+}
 `;

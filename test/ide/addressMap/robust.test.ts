@@ -9,7 +9,7 @@ import type { Subject } from '../../../server/src/ide/addressMap/build';
 import { addressMapSvg } from '../../../server/src/ide/addressMap/svg';
 import { addressMapText } from '../../../server/src/ide/addressMap/text';
 import { analyzeFixture } from '../../helpers/check';
-import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID } from './fixtures';
+import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID, WINDOW_TOO_SMALL } from './fixtures';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 const texts: [string, string][] = [
@@ -19,6 +19,7 @@ const texts: [string, string][] = [
   ['pasid', PASID],
   ['edge-64', EDGE_64],
   ['empty', EMPTY],
+  ['window-too-small', WINDOW_TOO_SMALL],
 ];
 
 function drawAll(text: string, parse: boolean): number {

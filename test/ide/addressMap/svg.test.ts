@@ -12,7 +12,7 @@ import { findSubjects, type SubjectQuery } from '../../../server/src/ide/address
 import { addressMapSvg } from '../../../server/src/ide/addressMap/svg';
 import type { AddressMap } from '../../../server/src/ide/addressMap/types';
 import { analyzeFixture } from '../../helpers/check';
-import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID } from './fixtures';
+import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID, WINDOW_TOO_SMALL } from './fixtures';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 
@@ -88,6 +88,7 @@ describe('address map SVG', () => {
     ['PASID device', PASID, { device: 'acc' }],
     ['64-bit edge', EDGE_64, { domain: 'top' }],
     ['empty domain', EMPTY, { domain: 'spare' }],
+    ['SW_MSI window too small', WINDOW_TOO_SMALL, { domain: 'vm' }],
   ];
   for (const [name, text, q] of cases) it(`${name}: well-formed, with every band and label`, () => checkSvg(build(analyzeFixture({ 'main.iommu': text }), q)));
 

@@ -1,5 +1,5 @@
 // The address map's text form, stated in full (the files under maps/): every bundled sample,
-// and the nested, msi-bind, PASID, 64-bit-edge and empty-domain cases.
+// and the nested, msi-bind, PASID, 64-bit-edge, empty-domain and too-small-window cases.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { buildAddressMap, buildAddressMaps } from '../../../server/src/ide/addre
 import { findSubjects, type SubjectQuery } from '../../../server/src/ide/addressMap/subject';
 import { addressMapText } from '../../../server/src/ide/addressMap/text';
 import { analyzeFixture } from '../../helpers/check';
-import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID } from './fixtures';
+import { EDGE_64, EMPTY, MSI_BIND, NESTED_NO_RMR, PASID, WINDOW_TOO_SMALL } from './fixtures';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 
@@ -35,6 +35,7 @@ describe('address map text: cases', () => {
     ['pasid-device', PASID, { device: 'acc' }],
     ['edge-64', EDGE_64, { domain: 'top' }],
     ['empty-domain', EMPTY, { domain: 'spare' }],
+    ['window-too-small', WINDOW_TOO_SMALL, { domain: 'vm' }],
   ];
   for (const [name, text, q] of cases)
     it(name, async () => {
