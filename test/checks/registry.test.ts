@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/engine';
 import { exampleFiles, explainText, hoverMarkdown, renderChecksDoc, sarifHelp } from '../../server/src/checks/explanation';
 import { CHECKS, IMPLEMENTATIONS } from '../../server/src/checks/registry';
-import type { Example } from '../../server/src/checks/check';
+import { isFirmwareExample, type Example } from '../../server/src/checks/check';
+import { runFirmwareExample } from '../import/firmware-example';
 
 const CHECKS_DIR = path.join(__dirname, '../../server/src/checks');
 const FOLDER: Record<string, string> = {
@@ -17,10 +18,13 @@ const FOLDER: Record<string, string> = {
   doorbells: 'doorbells',
   nesting: 'nesting',
   hygiene: 'hygiene',
+  firmware: 'firmware',
 };
 
 /** Check an example the way the CLI checks a file; returns the codes raised. */
 function run(e: Example): { codes: string[]; internalErrors: string[] } {
+  // A firmware check's example is table sources, imported as import-acpi / import-dt would.
+  if (isFirmwareExample(e)) return { codes: runFirmwareExample(e), internalErrors: [] };
   const { root, files } = exampleFiles(e);
   const dir = '/example';
   const all = new Map<string, string>([[path.join(dir, 'main.iommu'), root], ...Object.entries(files).map(([p, t]) => [path.join(dir, p), t] as [string, string])]);
@@ -48,6 +52,9 @@ describe('check registry', () => {
     expect(CHECKS.filter((c) => c.emittedBy).map((c) => `${c.code}:${c.emittedBy}`)).toEqual([
       'syntax:model', 'unknown-name:model', 'duplicate-name:model', 'wrong-kind:model', 'bad-number:model', 'bad-value:model',
       'missing-property:model', 'include-error:model', 'unsupported-feature:model', 'group-membership:model', 'unused-suppression:suppressions',
+      ...['table-malformed', 'table-checksum', 'table-revision', 'id-map-dangling', 'id-map-overlap', 'id-count-off-by-one',
+        'shared-stream-id', 'shared-device-id', 'rmr-unaligned', 'rmr-overlap', 'rmr-no-device', 'no-interrupt-remapping',
+        'iommu-map-gap', 'host-bridge-iommu-addresses'].map((c) => `${c}:firmware`),
     ]);
   });
 

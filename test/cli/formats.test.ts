@@ -104,7 +104,8 @@ describe('sarif', () => {
         expect(rule.help.text).toContain(part);
         expect(rule.help.markdown).toContain(part);
       }
-      expect(rule.help.markdown).toContain('Fires:\n\n```iommu\n');
+      // firmware checks' examples are table sources (dts, or ACPI tables shown as text)
+      expect(rule.help.markdown).toContain(CHECKS[i]!.family === 'firmware' ? 'Fires:\n\n```' : 'Fires:\n\n```iommu\n');
       expect(rule.properties.tags).toContain(CHECKS[i]!.family);
     });
     expect(run0.originalUriBaseIds['%SRCROOT%'].uri).toBe(`file://${dir}/`);

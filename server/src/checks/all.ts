@@ -40,6 +40,20 @@ import pasidTableFormat from './nesting/pasid-table-format';
 import expectFailed from './hygiene/expect-failed';
 import unusedObject from './hygiene/unused-object';
 import unusedSuppression from './hygiene/unused-suppression';
+import fwTableMalformed from './firmware/table-malformed';
+import fwTableChecksum from './firmware/table-checksum';
+import fwTableRevision from './firmware/table-revision';
+import fwIdMapDangling from './firmware/id-map-dangling';
+import fwIdMapOverlap from './firmware/id-map-overlap';
+import fwIdCountOffByOne from './firmware/id-count-off-by-one';
+import fwSharedStreamId from './firmware/shared-stream-id';
+import fwSharedDeviceId from './firmware/shared-device-id';
+import fwRmrUnaligned from './firmware/rmr-unaligned';
+import fwRmrOverlap from './firmware/rmr-overlap';
+import fwRmrNoDevice from './firmware/rmr-no-device';
+import fwNoInterruptRemapping from './firmware/no-interrupt-remapping';
+import fwIommuMapGap from './firmware/iommu-map-gap';
+import fwHostBridgeIommuAddresses from './firmware/host-bridge-iommu-addresses';
 
 export const ALL_CHECKS: readonly CheckDefinition[] = [
   syntaxError,
@@ -80,4 +94,18 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   expectFailed,
   unusedObject,
   unusedSuppression,
+  fwTableMalformed,
+  fwTableChecksum,
+  fwTableRevision,
+  fwIdMapDangling,
+  fwIdMapOverlap,
+  fwIdCountOffByOne,
+  fwSharedStreamId,
+  fwSharedDeviceId,
+  fwRmrUnaligned,
+  fwRmrOverlap,
+  fwRmrNoDevice,
+  fwNoInterruptRemapping,
+  fwIommuMapGap,
+  fwHostBridgeIommuAddresses,
 ];

@@ -7,7 +7,7 @@ import type * as ast from '../../../grammar/src/ast';
 import type { Configuration, Diagnostic, DiagnosticData, Loc, Related, Severity } from '../model/types';
 import type { Translation } from '../model/translation';
 
-export type Family = 'syntax-and-names' | 'isolation' | 'reserved' | 'doorbells' | 'nesting' | 'hygiene';
+export type Family = 'syntax-and-names' | 'isolation' | 'reserved' | 'doorbells' | 'nesting' | 'hygiene' | 'firmware';
 
 /** The metadata every code has (the registry's table: `explain`, SARIF, hover, docs). */
 export interface CheckInfo {
@@ -59,9 +59,12 @@ export interface AnalysisCheck extends CheckInfo {
   fixes?(d: Diagnostic, ctx: FixContext): Fix[];
 }
 
-/** A code raised outside the checks: by the parser and model builder, or by suppression comments. */
+/**
+ * A code raised outside the checks: by the parser and model builder, by suppression comments, or
+ * by the firmware importers (import-acpi, import-dt) about the tables they read.
+ */
 export interface EmittedCheck extends CheckInfo {
-  emittedBy: 'model' | 'suppressions';
+  emittedBy: 'model' | 'suppressions' | 'firmware';
   run?: never;
   fixes?(d: Diagnostic, ctx: FixContext): Fix[];
 }
@@ -72,8 +75,23 @@ export function isAnalysisCheck(c: CheckDefinition): c is AnalysisCheck {
   return typeof c.run === 'function';
 }
 
-/** A configuration of an example: one file, or a root file with the files it includes. */
-export type Example = string | { root: string; files: Readonly<Record<string, string>> };
+/**
+ * A firmware example (for the firmware checks): a devicetree source (dtc), an ACPI data-table
+ * source (iasl's `Field : value` format), or the text `acpidump` prints; `with` lists more tables
+ * imported together with it.
+ */
+export interface FirmwareExample {
+  format: 'dts' | 'asl' | 'acpidump';
+  source: string;
+  with?: readonly FirmwareExample[];
+}
+
+/** A configuration of an example: one file, or a root file with the files it includes; or firmware. */
+export type Example = string | { root: string; files: Readonly<Record<string, string>> } | FirmwareExample;
+
+export function isFirmwareExample(e: Example): e is FirmwareExample {
+  return typeof e === 'object' && 'format' in e;
+}
 
 /**
  * What a code means, for `explain`, SARIF rule help, hover on a suppression and docs/checks.md.

@@ -2,7 +2,7 @@
 // (plain text), SARIF rule help and hover on a suppression (Markdown), and docs/checks.md
 // (the whole page is rendered from the registry; a test keeps the file equal to it).
 
-import type { CheckInfo, Example, Family } from './check';
+import { isFirmwareExample, type CheckInfo, type Example, type Family } from './check';
 
 export const FAMILY_TITLE: Record<Family, string> = {
   'syntax-and-names': 'Syntax and names',
@@ -11,11 +11,19 @@ export const FAMILY_TITLE: Record<Family, string> = {
   doorbells: 'MSI doorbells',
   nesting: 'Nesting',
   hygiene: 'Assertions and hygiene',
+  firmware: 'Firmware tables (import-acpi, import-dt)',
 };
 
 /** The files of an example: the root file's text and the other files by relative path. */
 export function exampleFiles(e: Example): { root: string; files: Readonly<Record<string, string>> } {
-  return typeof e === 'string' ? { root: e, files: {} } : e;
+  if (typeof e === 'string') return { root: e, files: {} };
+  if (isFirmwareExample(e)) return { root: e.source, files: Object.fromEntries((e.with ?? []).map((w, i) => [`table ${i + 2} (${w.format})`, w.source])) };
+  return e;
+}
+
+/** The language of an example's code fence. */
+function fence(e: Example): string {
+  return isFirmwareExample(e) ? (e.format === 'dts' ? 'dts' : 'text') : 'iommu';
 }
 
 /** Wrap prose at `width` columns (words are never split). */
@@ -76,8 +84,9 @@ export function explainText(c: CheckInfo): string {
 
 function markdownExample(label: string, e: Example): string[] {
   const { root, files } = exampleFiles(e);
-  const out = [`${label}:`, '', '```iommu', root.replace(/\n$/, ''), '```'];
-  for (const [name, text] of Object.entries(files)) out.push('', `with \`${name}\`:`, '', '```iommu', text.replace(/\n$/, ''), '```');
+  const lang = fence(e);
+  const out = [`${label}:`, '', '```' + lang, root.replace(/\n$/, ''), '```'];
+  for (const [name, text] of Object.entries(files)) out.push('', `with \`${name}\`:`, '', '```' + lang, text.replace(/\n$/, ''), '```');
   return out;
 }
 
@@ -137,6 +146,10 @@ syntax error inside the object) stays silent about that object rather than pilin
 
 Each example is a complete configuration; near misses may still get an \`unused-object\`
 information note about an object the short example leaves unused.
+
+The firmware checks are raised by \`iommu-check import-acpi\` and \`iommu-check import-dt\` about the
+tables they read (see [firmware.md](firmware.md)); their examples are devicetree sources (for
+\`dtc\`), ACPI table sources (for \`iasl\`) or \`acpidump\` text, and a test imports each of them.
 `;
 
 /** docs/checks.md. */

@@ -38,6 +38,11 @@ Usage:
                                          space, ACPI tables, cmdline) into one .tar.gz archive
   iommu-check map FILE [--domain NAME | --device NAME] [--format text|svg] [--output F]
                                          the address map of a domain or a device, drawn
+  iommu-check import-acpi SRC... [--output FILE] [--format text|json|sarif] [--report FILE]
+                                         ACPI tables (IORT, MADT, DMAR, IVRS: raw, a directory, or
+                                         acpidump text) into .iommu text, findings on stderr
+  iommu-check import-dt FILE.dtb [--output FILE] [--format text|json|sarif] [--report FILE]
+                                         a flattened devicetree into .iommu text, findings on stderr
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
   iommu-check --stdio | --lsp            run the language server over stdio
@@ -98,7 +103,7 @@ const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '
 /** Every option of a check, for "did you mean". */
 const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--colour', '--no-color', '--no-colour', '--quiet', '--stdio', '--lsp'];
 /** The subcommands, for "did you mean" when a path does not exist. */
-export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs'];
+export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs', 'import-acpi', 'import-dt'];
 
 function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
   const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, stdinFilename: null, paths: [] };

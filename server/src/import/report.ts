@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../model/types';
-import { FIRMWARE_CHECKS, type FirmwareCheckInfo } from './catalogue';
+import { CHECKS } from '../checks/registry';
+import type { CheckInfo } from '../checks/check';
+import { sarifHelp } from '../checks/explanation';
 import { artifactOf, locationText, type Finding, type FirmwareLocation } from './findings';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -97,14 +99,16 @@ export function findingsJson(findings: readonly Finding[], artifacts: readonly s
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };
 
-function sarifRule(c: FirmwareCheckInfo) {
-  const rules = c.rules ? `\n\nKernel rules: ${c.rules}.` : '';
+const FIRMWARE_CHECKS = CHECKS.filter((c) => c.family === 'firmware');
+
+function sarifRule(c: CheckInfo) {
+  const help = sarifHelp(c);
   return {
     id: c.code,
     name: c.code.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
     shortDescription: { text: c.title },
-    fullDescription: { text: `${c.title} ${c.explain}` },
-    help: { text: `${c.explain}${rules}`, markdown: `**${c.title}**\n\n${c.explain}${rules}` },
+    fullDescription: { text: help.fullDescription },
+    help: { text: help.text, markdown: help.markdown },
     defaultConfiguration: { level: SARIF_LEVEL[c.severity] },
     properties: { tags: ['iommu', 'firmware'] },
   };
