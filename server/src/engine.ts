@@ -65,12 +65,17 @@ export function* analyzeSteps(rootPath: string, opts: AnalyzeOptions = {}): Gene
   yield;
   const found: Diagnostic[] = [...config.diagnostics];
   const internalErrors: string[] = [];
+  const derived = new Map<unknown, unknown>();
   for (const check of IMPLEMENTATIONS) {
     // a check reports its own code only (one file per code)
     let foreign = false;
     const ctx: CheckContext = {
       config,
       tx,
+      shared<T>(derive: (c: CheckContext) => T): T {
+        if (!derived.has(derive)) derived.set(derive, derive(ctx));
+        return derived.get(derive) as T;
+      },
       report: (code, loc, message, related = [], data) => {
         if (code === check.code) found.push(makeDiagnostic(code, loc, message, related, data));
         else foreign = true;

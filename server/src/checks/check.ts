@@ -26,6 +26,11 @@ export interface CheckContext {
   config: Configuration;
   tx: Translation;
   report(code: string, loc: Loc, message: string, related?: Related[], data?: DiagnosticData): void;
+  /**
+   * A fact derived from the configuration that several checks use, computed once per analysis
+   * (keyed by the function; `derive` must not report).
+   */
+  shared<T>(derive: (ctx: CheckContext) => T): T;
 }
 
 /** A text edit of a quick fix (offsets in the file's current text). */

@@ -3,10 +3,10 @@
 // the msi-bind and RMR nesting approaches must be self-consistent.
 
 import { formatInterval, formatSize, hex, hexGrouped, sizeOf, type Interval } from '../../model/intervals';
-import { describeMapping, type Resolution, type Translation } from '../../model/translation';
+import { describeMapping, type Programmed, type Resolution, type Translation } from '../../model/translation';
 import { domainLabel } from '../../model/labels';
 import type { Configuration, Device, Diagnostic, DiagnosticData, Domain, Irqchip, Related, Region } from '../../model/types';
-import type { Fix } from '../check';
+import type { CheckContext, Fix } from '../check';
 import { addr, insertInBlock, parseAddr, rangeSpan } from '../edits';
 
 export function domRelated(dom: Domain, what = 'the domain'): Related {
@@ -32,16 +32,17 @@ export function rmrMismatch(tx: Translation, dom: Domain, d: Device): Region | n
  * irqchip with a known doorbell (x86's interrupt window is never translated, T4), and a domain
  * whose nesting is sound (otherwise it is bad-nest-parent's business).
  */
-export function msiDevices(tx: Translation, devices: readonly Device[]): { d: Device; chip: Irqchip; dom: Domain }[] {
-  const out: { d: Device; chip: Irqchip; dom: Domain }[] = [];
-  for (const d of devices) {
+export function msiDevices(ctx: CheckContext): { d: Device; chip: Irqchip; dom: Domain; prog: Programmed }[] {
+  const { tx } = ctx;
+  const out: { d: Device; chip: Irqchip; dom: Domain; prog: Programmed }[] = [];
+  for (const d of ctx.config.devices) {
     const chip = d.msi?.irqchip;
     if (d.broken || !chip || chip.broken || chip.doorbell === null) continue;
     if (chip.untranslated) continue;
     const dom = tx.ridDomain(d);
     if (dom.broken || dom.type === null) continue;
     if (dom.type === 'nested' && (!dom.parent || dom.parent.broken || dom.parent.type !== 'paging' || !dom.parent.nestParent)) continue;
-    out.push({ d, chip, dom });
+    out.push({ d, chip, dom, prog: tx.programmedAddress(d) });
   }
   return out;
 }

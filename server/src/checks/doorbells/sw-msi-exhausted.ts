@@ -33,8 +33,8 @@ const check: AnalysisCheck = {
   },
   rules: 'R33, R35c, M28',
   run(ctx) {
-    const { tx, config } = ctx;
-    for (const { d, chip, dom } of msiDevices(tx, config.devices)) {
+    const { tx } = ctx;
+    for (const { d, chip, dom } of ctx.shared(msiDevices)) {
       const slot = tx.deviceSlots.get(d);
       if (!slot || slot.full === null) continue;
       const page = tx.doorbellPageOf(chip)!;

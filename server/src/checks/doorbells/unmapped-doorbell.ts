@@ -37,9 +37,8 @@ const check: AnalysisCheck = {
   rules: 'R32–R40, M24–M27, M31, M35',
   run(ctx) {
     const { tx, config } = ctx;
-    for (const { d, chip, dom } of msiDevices(tx, config.devices)) {
+    for (const { d, chip, dom, prog } of ctx.shared(msiDevices)) {
       const msi = d.msi!;
-      const prog = tx.programmedAddress(d);
       if (prog.kind === 'kernel' || prog.kind === 'none' || prog.kind === 'exhausted') continue;
       if (prog.kind === 'unsupported') {
         ctx.report('unmapped-doorbell', msi.loc, `MSIs of '${d.name}' cannot be allocated: ${prog.how}`, [domRelated(prog.domain), chipRelated(tx, chip)]);

@@ -10,6 +10,7 @@ import type * as ast from '../../../../grammar/src/ast';
 import type { AttachEntry, Configuration, Device, DomainType, Group, Loc } from '../../model/types';
 import type { Translation } from '../../model/translation';
 import { includeOrder } from '../../model/workspace';
+import type { CheckContext } from '../check';
 
 export const USER_TYPES: readonly DomainType[] = ['paging', 'nested', 'blocked'];
 
@@ -19,6 +20,20 @@ export function attachesInOrder(config: Configuration): AttachEntry[] {
   // an attachment the backend or kernel does not offer (unsupported-feature) takes no part
   const all = config.domains.flatMap((d) => d.attaches).filter((a) => !a.unsupported);
   return all.sort((a, b) => order(a.loc, b.loc));
+}
+
+/** attachesInOrder, once per analysis (ctx.shared). */
+export const orderedAttaches = (ctx: CheckContext): AttachEntry[] => attachesInOrder(ctx.config);
+
+/** The groups handed to user space, with the attach that does it (broken ones left out). */
+export function userOwnedGroups(ctx: CheckContext): Map<Group, AttachEntry> {
+  const out = new Map<Group, AttachEntry>();
+  for (const g of ctx.config.groups) {
+    if (g.broken) continue;
+    const owner = userOwningAttach(ctx.config, ctx.tx, g);
+    if (owner && !owner.domain.broken) out.set(g, owner);
+  }
+  return out;
 }
 
 /** The attach that makes a group user-owned, or null when the group stays with the kernel. */

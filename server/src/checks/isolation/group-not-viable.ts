@@ -1,7 +1,7 @@
 // group-not-viable: a user-owned group with a member bound to a kernel driver.
 
 import { example, type AnalysisCheck } from '../check';
-import { driverLoc, ownerApi, userOwningAttach } from './common';
+import { driverLoc, ownerApi, userOwnedGroups } from './common';
 
 const check: AnalysisCheck = {
   code: 'group-not-viable',
@@ -30,11 +30,8 @@ const check: AnalysisCheck = {
   },
   rules: 'R5–R7, M2, M3',
   run(ctx) {
-    const { config, tx } = ctx;
-    for (const g of config.groups) {
-      if (g.broken) continue;
-      const owner = userOwningAttach(config, tx, g);
-      if (!owner || owner.domain.broken) continue;
+    const { config } = ctx;
+    for (const [g, owner] of ctx.shared(userOwnedGroups)) {
       const kernel = g.members.filter((m) => !m.neutralDriver);
       if (kernel.length === 0) continue;
       const list = kernel.map((m) => `'${m.name}' (driver ${m.driver})`).join(', ');

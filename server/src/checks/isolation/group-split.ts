@@ -4,7 +4,7 @@ import { statementAt } from '../../ide/common';
 import { domainLabel } from '../../model/labels';
 import { deleteStatement } from '../edits';
 import { example, type AnalysisCheck } from '../check';
-import { attachesInOrder } from './common';
+import { orderedAttaches } from './common';
 
 const check: AnalysisCheck = {
   code: 'group-split',
@@ -34,7 +34,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R1, R16a, M1',
   run(ctx) {
-    for (const a of attachesInOrder(ctx.config)) {
+    for (const a of ctx.shared(orderedAttaches)) {
       if (a.pasid !== null || !a.group) continue;
       const first = a.group.ridAttach;
       if (!first || first === a || first.domain === a.domain) continue;

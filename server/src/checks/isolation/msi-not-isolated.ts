@@ -3,7 +3,7 @@
 // reported.
 
 import { example, type AnalysisCheck } from '../check';
-import { userOwningAttach } from './common';
+import { userOwnedGroups } from './common';
 
 const check: AnalysisCheck = {
   code: 'msi-not-isolated',
@@ -31,12 +31,9 @@ const check: AnalysisCheck = {
   },
   rules: 'R15, R36, M30',
   run(ctx) {
-    const { config, tx } = ctx;
+    const { config } = ctx;
     if (config.allowUnsafeInterrupts) return;
-    for (const g of config.groups) {
-      if (g.broken) continue;
-      const owner = userOwningAttach(config, tx, g);
-      if (!owner || owner.domain.broken) continue;
+    for (const [g, owner] of ctx.shared(userOwnedGroups)) {
       const unsafe = g.members.filter((m) => m.msi?.irqchip && !m.msi.irqchip.broken && !m.msi.irqchip.isolated);
       if (unsafe.length === 0) continue;
       const list = unsafe.map((m) => `'${m.name}' (${m.msi!.irqchip!.name}, ${m.msi!.irqchip!.model ?? 'not isolated'})`).join(', ');

@@ -1,8 +1,7 @@
 // pasid-conflict: a second domain attached to the same (group, PASID).
 
 import { example, type AnalysisCheck } from '../check';
-import { attachesInOrder } from './common';
-import { pasidAttaches } from './pasid';
+import { pasidAttachesOf } from './pasid';
 
 const check: AnalysisCheck = {
   code: 'pasid-conflict',
@@ -29,7 +28,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R45',
   run(ctx) {
-    for (const { a, dev, group, pasid: p, invalid, first } of pasidAttaches(attachesInOrder(ctx.config))) {
+    for (const { a, dev, group, pasid: p, invalid, first } of ctx.shared(pasidAttachesOf)) {
       if (invalid || !first || first.domain === a.domain) continue;
       ctx.report(
         'pasid-conflict',

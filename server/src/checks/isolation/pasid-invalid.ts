@@ -2,8 +2,7 @@
 // of a PASID-capable member of the group.
 
 import { example, type AnalysisCheck } from '../check';
-import { attachesInOrder } from './common';
-import { pasidAttaches } from './pasid';
+import { pasidAttachesOf } from './pasid';
 
 const check: AnalysisCheck = {
   code: 'pasid-invalid',
@@ -28,7 +27,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R45, M42',
   run(ctx) {
-    for (const x of pasidAttaches(attachesInOrder(ctx.config)))
+    for (const x of ctx.shared(pasidAttachesOf))
       if (x.invalid) ctx.report('pasid-invalid', x.loc, x.invalid.message, x.invalid.related);
   },
 };

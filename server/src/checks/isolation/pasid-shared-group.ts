@@ -2,8 +2,8 @@
 // members.
 
 import { example, type AnalysisCheck } from '../check';
-import { attachesInOrder, names } from './common';
-import { pasidAttaches } from './pasid';
+import { names } from './common';
+import { pasidAttachesOf } from './pasid';
 
 const check: AnalysisCheck = {
   code: 'pasid-shared-group',
@@ -30,7 +30,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R45, M42',
   run(ctx) {
-    for (const { dev, group, loc, pasid: p, invalid, first } of pasidAttaches(attachesInOrder(ctx.config))) {
+    for (const { dev, group, loc, pasid: p, invalid, first } of ctx.shared(pasidAttachesOf)) {
       if (invalid || first || group.members.length <= 1) continue;
       const others = group.members.filter((m) => m !== dev);
       ctx.report(

@@ -6,6 +6,8 @@
 // PASID-capable member of the group.
 
 import type { AttachEntry, Device, Group, Loc, Related } from '../../model/types';
+import type { CheckContext } from '../check';
+import { orderedAttaches } from './common';
 
 export interface PasidAttach {
   a: AttachEntry;
@@ -18,6 +20,9 @@ export interface PasidAttach {
   /** For a valid PASID: the first earlier valid attachment of the same group and PASID. */
   first: AttachEntry | null;
 }
+
+/** pasidAttaches of the configuration, once per analysis (ctx.shared). */
+export const pasidAttachesOf = (ctx: CheckContext): PasidAttach[] => pasidAttaches(ctx.shared(orderedAttaches));
 
 export function pasidAttaches(ordered: AttachEntry[]): PasidAttach[] {
   const out: PasidAttach[] = [];

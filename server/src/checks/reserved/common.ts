@@ -13,6 +13,7 @@
 import type { Configuration, Device, Domain, Mapping, Region, RegionType } from '../../model/types';
 import type { Translation } from '../../model/translation';
 import { hex, type Interval } from '../../model/intervals';
+import type { CheckContext } from '../check';
 
 export const MIB = 1n << 20n;
 
@@ -75,6 +76,9 @@ export function domainsWithPageTable(config: Configuration): Domain[] {
   const children = nestedChildren(config);
   return config.domains.filter((dom) => !dom.broken && (hasDevices(children, dom) || preparedHwpt(config, dom)));
 }
+
+/** domainsWithPageTable, once per analysis (ctx.shared). */
+export const pageTableDomains = (ctx: CheckContext): Domain[] => domainsWithPageTable(ctx.config);
 
 /** An explicit `paging` domain with nothing attached under iommufd: an allocated HWPT (T10 with its IOMMU's rules). */
 export function preparedHwpt(config: Configuration, dom: Domain): boolean {

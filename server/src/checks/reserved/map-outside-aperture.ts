@@ -2,7 +2,7 @@
 
 import { hex } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithPageTable, mapText } from './common';
+import { mapText, pageTableDomains } from './common';
 import { beyondAperture, widthLoc, widthsIommu } from './widths';
 
 const check: AnalysisCheck = {
@@ -34,7 +34,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R30, M16',
   run(ctx) {
-    for (const dom of domainsWithPageTable(ctx.config)) {
+    for (const dom of ctx.shared(pageTableDomains)) {
       const io = widthsIommu(dom);
       if (!io) continue;
       const space = dom.nestParent ? 'IPA' : 'IOVA';

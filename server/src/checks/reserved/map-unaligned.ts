@@ -6,7 +6,7 @@ import { alignDown, alignUp, formatSize, hex, hexGrouped, sizeOf } from '../../m
 import type { DiagnosticData, Mapping } from '../../model/types';
 import { addr, mapAt, parseAddr, rewriteMap } from '../edits';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithPageTable, mapText } from './common';
+import { mapText, pageTableDomains } from './common';
 
 const check: AnalysisCheck = {
   code: 'map-unaligned',
@@ -38,7 +38,7 @@ const check: AnalysisCheck = {
   rules: 'R26, M19',
   run(ctx) {
     const { tx, config } = ctx;
-    for (const dom of domainsWithPageTable(config)) {
+    for (const dom of ctx.shared(pageTableDomains)) {
       const io = dom.iommu;
       const min = tx.minPage(dom);
       if (!io || io.broken || min === null || dom.maps.length === 0) continue;

@@ -3,7 +3,7 @@
 
 import { hex, sizeOf } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithPageTable, mapText } from './common';
+import { mapText, pageTableDomains } from './common';
 import { beyondAperture, widthLoc, widthsIommu } from './widths';
 
 const check: AnalysisCheck = {
@@ -35,7 +35,7 @@ const check: AnalysisCheck = {
   },
   rules: 'R30',
   run(ctx) {
-    for (const dom of domainsWithPageTable(ctx.config)) {
+    for (const dom of ctx.shared(pageTableDomains)) {
       const io = widthsIommu(dom);
       if (!io) continue;
       for (const m of dom.maps) {

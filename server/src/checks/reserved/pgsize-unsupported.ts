@@ -5,7 +5,7 @@
 
 import { formatSize } from '../../model/intervals';
 import { example, type AnalysisCheck } from '../check';
-import { domainsWithPageTable } from './common';
+import { pageTableDomains } from './common';
 
 const check: AnalysisCheck = {
   code: 'pgsize-unsupported',
@@ -33,7 +33,7 @@ const check: AnalysisCheck = {
   rules: 'R16c, R31, M20',
   run(ctx) {
     if (ctx.config.backend !== 'iommufd') return;
-    for (const dom of domainsWithPageTable(ctx.config)) {
+    for (const dom of ctx.shared(pageTableDomains)) {
       const io = dom.iommu;
       if (dom.type !== 'paging' || !io || io.broken) continue;
       if (io.minPage <= ctx.config.pageSize) continue;
