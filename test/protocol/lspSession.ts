@@ -23,6 +23,8 @@ export interface Session {
   proc: ChildProcess;
   conn: ProtocolConnection;
   uri(name: string): string;
+  /** Messages the server logged (window/logMessage) and showed (window/showMessage). */
+  logs: string[];
   /** The latest diagnostics published for each URI. */
   diagnostics: Map<string, PublishDiagnosticsParams>;
   stderr(): string;
@@ -67,6 +69,9 @@ export async function startSession(files: Record<string, string>, opts: { env?: 
     diagnostics.set(p.uri, p);
     waiters.splice(0).forEach((w) => w());
   });
+  const logs: string[] = [];
+  conn.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
+  conn.onNotification('window/showMessage', (p: { message: string }) => void logs.push(p.message));
   conn.onUnhandledNotification(() => undefined);
   conn.onRequest('workspace/configuration', () => [{ rules: {} }]);
   conn.onRequest('client/registerCapability', () => null);
@@ -109,6 +114,7 @@ export async function startSession(files: Record<string, string>, opts: { env?: 
     conn,
     uri,
     diagnostics,
+    logs,
     stderr: () => err,
     exited: () => exit,
     peakRss: () => {

@@ -2,6 +2,8 @@
 // runs a long one (IOMMU_SOAK_EDITS) and prints its figures.
 
 import { describe, expect, it } from 'vitest';
+import { run } from '../cli/helpers';
+import { startSession } from './lspSession';
 import { soak } from './soak';
 
 const EDITS = Number(process.env['IOMMU_SOAK_EDITS'] ?? 400);
@@ -23,4 +25,21 @@ describe('language server soak', () => {
     expect(stats.published).toEqual(stats.expected);
     expect(stats.peakRssBytes).toBeLessThan(1024 * 1048576);
   }, LONG ? 24 * 3600_000 : 240_000);
+});
+
+describe('language server and command line agree on what the soak found', () => {
+  it('an include of a missing file: the same include-error, with its reason', async () => {
+    const text = 'include "common/missing.iommu"\niommu smmu0 { model smmuv3 }\n';
+    const s = await startSession({ 'main.iommu': text, '.iommu-check.json': '{ "rules": {} }\n' });
+    try {
+      const uri = s.uri('main.iommu');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version: 1, text } });
+      const p = await s.until(() => (s.diagnostics.get(uri)?.version === 1 ? s.diagnostics.get(uri) : undefined));
+      const cli = JSON.parse(run(['--format', 'json', 'main.iommu'], { cwd: s.dir }).out) as { files: { diagnostics: { message: string }[] }[] };
+      expect(p.diagnostics.map((d) => d.message)).toEqual(cli.files[0]!.diagnostics.map((d) => d.message));
+      expect(p.diagnostics.map((d) => d.message)).toEqual([`cannot read included file 'common/missing.iommu' (${s.dir}/common/missing.iommu): no such file`]);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });
