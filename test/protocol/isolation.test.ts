@@ -145,3 +145,28 @@ describe('failure isolation: the language server and a misbehaving client', () =
     }
   }, 120_000);
 });
+
+describe('failure isolation: a check that throws inside the language server', () => {
+  it('drops that check\'s results only, reports the failure once, and keeps serving', async () => {
+    const s = await startSession({ 'main.iommu': TWO_ERRORS }, { env: { IOMMU_CHECK_FAULTS: 'check:map-overlap' } });
+    try {
+      const uri = s.uri('main.iommu');
+      let version = 1;
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version, text: TWO_ERRORS } });
+      for (let i = 0; i < 3; i++) {
+        version++;
+        await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: TWO_ERRORS + '#'.repeat(i + 1) + '\n' }] });
+        const v = version;
+        const p = await s.until(() => (s.diagnostics.get(uri)?.version === v ? s.diagnostics.get(uri) : undefined));
+        expect(p.diagnostics.map((d) => d.code)).toEqual(['map-unaligned']);
+      }
+      const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } })) as { contents: { value: string } } | null;
+      expect(h?.contents.value).toMatch(/nic/);
+      const reports = [...s.logs, ...s.stderr().split('\n')].filter((l) => l.includes('injected fault at check:map-overlap'));
+      expect(reports).toHaveLength(1);
+      expect(s.exited()).toBeNull();
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});

@@ -53,8 +53,14 @@ export function startServer(): void {
     onBusy: (busy) => void connection.sendNotification(STATUS, { state: busy ? 'checking' : 'idle' }),
   });
 
+  const reported = new Set<string>();
   function publish(r: CheckedMessage): void {
-    for (const e of r.errors) log(`iommu-check: ${e}`);
+    // a failure of the checker is logged once, not again at every re-check of the same text
+    for (const e of r.errors) {
+      if (reported.has(e)) continue;
+      reported.add(e);
+      log(`iommu-check: ${e}`);
+    }
     for (const f of r.files) {
       // an open document edited since: the next check publishes it
       if (f.version !== null && documents.get(f.uri)?.version !== f.version) continue;
