@@ -76,6 +76,7 @@ describe('DMAR', () => {
   pci 0000:00:02.0
   iommu dmar0
   msi ir
+  driver i915
   reserved 0x3f80_0000..0x47ff_ffff direct-relaxable  // RMRR DMAR+0x88; class 0x30000 (display): relaxable
 }`);
     expect(r.text).toContain('  reserved 0x3e2e_0000..0x3e2f_ffff direct-relaxable  // RMRR DMAR+0x68; class 0xC0330 (USB): relaxable\n');
@@ -85,7 +86,7 @@ describe('DMAR', () => {
   msi ir
   reserved 0x0..0xff_ffff direct-relaxable  // ISA bridge: the kernel identity-maps 0..16 MiB for legacy floppy DMA
 }`);
-    expect(r.text).toContain('device dev_0000_02_00_0 {\n  pci 0000:02:00.0\n  iommu dmar1\n  msi ir\n}');
+    expect(r.text).toContain('device dev_0000_02_00_0 {\n  pci 0000:02:00.0\n  iommu dmar1\n  msi ir\n  driver igb\n}');
     expect(engineCodes(r.text)).toEqual([]);
   });
 
@@ -138,7 +139,7 @@ describe('DMAR', () => {
     const blind = acpi(['DMAR', t]);
     expect(blind.text).toContain('// RMRR 0x3E2E0000..0x3E2FFFFF (DMAR+0x68) for the device at bus 00 path 1c.0 → 00.0: the path crosses bridges whose bus numbers are unknown (give a sysfs import)');
     const seen = acpiWith(MACHINE, ['DMAR', t]);
-    expect(seen.text).toContain('device dev_0000_02_00_0 {\n  pci 0000:02:00.0\n  iommu dmar1\n  msi ir\n  reserved 0x3e2e_0000..0x3e2f_ffff direct  // RMRR DMAR+0x68\n}');
+    expect(seen.text).toContain('device dev_0000_02_00_0 {\n  pci 0000:02:00.0\n  iommu dmar1\n  msi ir\n  driver igb\n  reserved 0x3e2e_0000..0x3e2f_ffff direct  // RMRR DMAR+0x68\n}');
   });
 });
 

@@ -40,6 +40,7 @@ export function pciView(fns: Record<string, { cls: number; secondary?: number; p
     below: (b) => all.filter((x) => { for (let p = fns[x]?.parent; p; p = fns[p]?.parent) if (p === b) return true; return false; }),
     driver: (b) => fns[b]?.driver ?? null,
     all: () => all,
+    groups: () => [],
   };
 }
 

@@ -3,6 +3,9 @@
 
 import * as path from 'node:path';
 import { expandSource, importAcpi, type AcpiSource } from '../import/acpi/import';
+import { readMachine, MachineError } from '../import/machine';
+import { NO_PCI, pciViewOf, type PciView } from '../import/pci-view';
+import { acpiTable, looksLikeArchive, openSnapshot, SnapshotError } from '../import/snapshot';
 import { displayPath, fsReason, UsageError, type CliIo } from './io';
 import { finishImport, parseFirmwareImportArgs, readSource } from './firmware-import';
 
@@ -28,8 +31,25 @@ export function runImportAcpi(argv: readonly string[], io: CliIo, version: strin
   if (o.sources.length === 0) throw new UsageError('import-acpi needs at least one SRC (usage: iommu-check import-acpi SRC... ; see --help)');
   const sources: AcpiSource[] = [];
   const artifacts: string[] = [];
+  let pci: PciView = NO_PCI;
   for (const shown of o.sources) {
     const abs = path.resolve(io.cwd, shown);
+    if (looksLikeArchive(abs)) {
+      // a snapshot archive: its ACPI tables, and its sysfs for the merge
+      try {
+        const snap = openSnapshot(abs, shown);
+        for (const sig of ['IORT', 'APIC', 'DMAR', 'IVRS']) {
+          const t = acpiTable(snap, sig);
+          if (t) sources.push({ artifact: { path: `${displayPath(io.cwd, abs)}:firmware/acpi/tables/${sig}`, abs }, data: new Uint8Array(t) });
+        }
+        if (pci === NO_PCI) pci = pciViewOf(readMachine(snap.sys, snap.proc));
+      } catch (e) {
+        if (e instanceof SnapshotError || e instanceof MachineError) throw new UsageError(e.message);
+        throw e;
+      }
+      artifacts.push(displayPath(io.cwd, abs));
+      continue;
+    }
     let files: { abs: string; shown: string }[];
     try {
       files = expandSource(abs, shown);
@@ -43,7 +63,7 @@ export function runImportAcpi(argv: readonly string[], io: CliIo, version: strin
       artifacts.push(display);
     }
   }
-  const result = importAcpi(sources, `iommu-check import-acpi ${o.sources.join(' ')}`);
+  const result = importAcpi(sources, `iommu-check import-acpi ${o.sources.join(' ')}`, pci);
   if (result.tables.length === 0) {
     const why = result.findings.list[0]?.message ?? 'no ACPI table found';
     throw new UsageError(`${o.sources.join(', ')}: no ACPI table could be read (${why})`);

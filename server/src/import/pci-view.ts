@@ -1,3 +1,5 @@
+import type { Machine } from './machine';
+
 // What an importer may know about the machine's PCI functions beyond the firmware tables: from a
 // sysfs import of the same machine (snapshot or copy), or nothing at all.
 
@@ -14,6 +16,8 @@ export interface PciView {
   driver(bdf: string): string | null;
   /** Every function known, sorted. */
   all(): string[];
+  /** The machine's IOMMU groups with more than one PCI function (sysfs names). */
+  groups(): { id: number; members: string[] }[];
 }
 
 export const NO_PCI: PciView = {
@@ -23,7 +27,35 @@ export const NO_PCI: PciView = {
   below: () => [],
   driver: () => null,
   all: () => [],
+  groups: () => [],
 };
+
+const PCI_NAME = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+
+/** The PCI view of a machine read from sysfs (a copy, a live /sys, or a snapshot archive). */
+export function pciViewOf(m: Machine): PciView {
+  const fns = [...m.devices.values()].filter((d) => d.pci).map((d) => ({ ...d, name: d.name.toLowerCase() }));
+  const by = new Map(fns.map((d) => [d.name, d]));
+  const all = [...by.keys()].sort();
+  const above = (name: string): string[] => {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (let p = by.get(name)?.parent?.toLowerCase(); p && !seen.has(p); p = by.get(p)?.parent?.toLowerCase()) {
+      seen.add(p);
+      out.push(p);
+    }
+    return out;
+  };
+  return {
+    exists: (b) => by.has(b),
+    classCode: (b) => by.get(b)?.classCode ?? null,
+    secondaryBus: (b) => by.get(b)?.config?.secondaryBus ?? null,
+    below: (b) => all.filter((x) => above(x).includes(b)),
+    driver: (b) => by.get(b)?.driver ?? null,
+    all: () => all,
+    groups: () => m.groups.map((g) => ({ id: g.id, members: g.devices.map((d) => d.toLowerCase()).filter((d) => PCI_NAME.test(d)) })).filter((g) => g.members.length > 1),
+  };
+}
 
 export const PCI_CLASS = {
   /** `(class >> 8) == PCI_CLASS_SERIAL_USB` */

@@ -68,15 +68,32 @@ export function importAcpi(sources: AcpiSource[], shownCommand: string, pci: Pci
   const madtTable = first('APIC');
   const iort = iortTable ? parseIort(iortTable, findings) : null;
   const madt = madtTable ? parseMadt(madtTable, findings) : null;
-  if (iort || (madt && (madt.its.length || madt.v2m.length))) importIort(iort, madt, platform, findings);
+  if (iort || (madt && (madt.its.length || madt.v2m.length))) importIort(iort, madt, platform, findings, pci);
   const dmarTable = first('DMAR');
   if (dmarTable) importDmar(parseDmar(dmarTable, findings), pci, platform, findings);
   const ivrsTable = first('IVRS');
   if (ivrsTable) importIvrs(parseIvrs(ivrsTable, findings), madt, pci, platform, findings);
+  mergeMachine(platform, pci);
   const others = [...new Set(tables.map((t) => t.signature).filter((s) => !KNOWN.includes(s)))];
   if (others.length) platform.header.push(`Tables read but not used for IOMMU purposes: ${others.join(', ')}.`);
   if (!tables.some((t) => ['IORT', 'DMAR', 'IVRS'].includes(t.signature))) {
     platform.header.push('No IORT, DMAR or IVRS table was given: nothing describes an IOMMU.');
   }
   return { text: emitPlatform(platform), findings, tables };
+}
+
+const DRIVER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** What the sysfs import adds: drivers, and the machine's multi-device groups. */
+export function mergeMachine(platform: Platform, pci: PciView): void {
+  if (pci.all().length === 0) return;
+  platform.header.push(`Merged with the machine's sysfs: ${pci.all().length} PCI functions (devices matched by PCI address).`);
+  for (const d of platform.devices) {
+    const drv = d.pci ? pci.driver(d.pci) : null;
+    if (drv && DRIVER.test(drv)) d.driver ??= drv;
+  }
+  for (const g of pci.groups()) {
+    const members = g.members.map((b) => platform.findPci(b)).filter((d): d is NonNullable<typeof d> => !!d && !!d.iommu);
+    if (members.length > 1) platform.groups.push({ name: platform.name(`group_${g.id}`), members: members.map((d) => d.name), note: `/sys/kernel/iommu_groups/${g.id}` });
+  }
 }

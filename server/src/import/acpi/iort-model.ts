@@ -11,6 +11,7 @@ import { bdf, type Platform, type PlatformDevice } from '../platform';
 import type { IdMapping, Iort, IortNode, NamedComponentNode, RmrNode, RootComplexNode, SmmuNode, SmmuV3Node } from './iort';
 import { IORT_NODE, nodeTypeName } from './iort';
 import type { Madt } from './madt';
+import { NO_PCI, type PciView } from '../pci-view';
 import type { AcpiTable } from './tables';
 
 /** At most this many devices are created for one RMR ID range; wider ranges are described in comments. */
@@ -38,7 +39,7 @@ function ids(a: bigint, b: bigint): string {
   return a === b ? hex32(Number(a)) : `${hex32(Number(a))}..${hex32(Number(b))}`;
 }
 
-export function importIort(iort: Iort | null, madt: Madt | null, platform: Platform, findings: Findings): void {
+export function importIort(iort: Iort | null, madt: Madt | null, platform: Platform, findings: Findings, pci: PciView = NO_PCI): void {
   const at = (t: AcpiTable, offset: number, length: number): FirmwareLocation => ({ kind: 'table', table: t.source, offset, length });
   const iortAt = (offset: number, length: number): FirmwareLocation => at(iort!.table, offset, length);
 
@@ -274,6 +275,21 @@ export function importIort(iort: Iort | null, madt: Madt | null, platform: Platf
         }
       }
     }
+  }
+
+  // ---- the machine's PCI functions (a sysfs import): each behind its root complex's mapping ------
+  for (const b of pci.all()) {
+    const seg = parseInt(b.slice(0, 4), 16);
+    const rid = parseInt(b.slice(5, 7), 16) * 256 + parseInt(b.slice(8, 10), 16) * 8 + Number(b.slice(11));
+    const rc = iort.nodes.find((n): n is RootComplexNode => n.type === IORT_NODE.ROOT_COMPLEX && n.segment === seg);
+    if (!rc) continue;
+    const m = rc.mappings.find((x) => target.has(x) && (x.single || (rid >= x.inputBase && rid <= x.inputBase + x.idCount)));
+    if (!m) continue;
+    const t = target.get(m)!;
+    const sid = m.single ? BigInt(m.outputBase) : BigInt(m.outputBase + (rid - m.inputBase));
+    const d = platform.pciDevice(b);
+    if (isSmmu(t)) d.iommu ??= smmuName.get(t);
+    d.msi ??= msiOf(rc, m, { start: sid, last: sid });
   }
 
   // ---- HiSilicon HW-MSI quirk: ITS pages reported as hardware MSI regions ---------------------------
