@@ -41,6 +41,9 @@ describe('iommu-check map', () => {
     expect(r.code).toBe(0);
     expect(r.out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" class="address-map"')).toBe(true);
     expect(r.out).not.toMatch(/href="(?!#)|<script|<image/);
+    // sources named relative to the working directory: no absolute path in a file others may read
+    expect(r.out).toContain('data-path="guest.iommu"');
+    expect(r.out).not.toContain(dir);
     const w = run(['map', 'guest.iommu', '--domain', 'guest', '--output', 'out/../guest.svg'], opts);
     expect(w).toEqual({ code: 0, out: '', err: '' });
     expect(fs.readFileSync(path.join(dir, 'guest.svg'), 'utf8')).toBe(r.out);

@@ -8,7 +8,7 @@ import { buildAddressMap, buildAddressMaps } from '../ide/addressMap/build';
 import { findSubjects, type SubjectQuery } from '../ide/addressMap/subject';
 import { addressMapSvg } from '../ide/addressMap/svg';
 import { addressMapText } from '../ide/addressMap/text';
-import { fsReason, UsageError, type CliIo } from './io';
+import { displayPath, fsReason, UsageError, type CliIo } from './io';
 
 export const MAP_HELP = `Usage: iommu-check map FILE [--domain NAME | --device NAME] [--format text|svg] [--output F]
 
@@ -86,7 +86,8 @@ export function runMap(argv: readonly string[], io: CliIo): number {
   if (typeof subjects === 'string') throw new UsageError(`map: ${subjects} in ${file}`);
   const map = subjects.length === 1 && !('all' in query) ? buildAddressMap(analysis, subjects[0]!) : buildAddressMaps(analysis, subjects, path.basename(file));
   const fmt = format ?? (output?.toLowerCase().endsWith('.svg') ? 'svg' : 'text');
-  const text = fmt === 'svg' ? addressMapSvg(map) : addressMapText(map);
+  // the file names the sources relative to the working directory, as the CLI's reports do
+  const text = fmt === 'svg' ? addressMapSvg(map, (p) => displayPath(io.cwd, p)) : addressMapText(map);
   if (output === null) io.stdout(text);
   else
     try {

@@ -149,14 +149,14 @@ function bandBox(g: LaneGeometry, b: Band): { x: number; y: number; w: number; h
   return { x: g.barX + b.track * g.trackW + 3, y: y + 1, w: g.trackW * b.span - 6, h: Math.max(4, bottom - y - 2) };
 }
 
-function bandSvg(map: AddressMap, view: DomainView, g: LaneGeometry, b: Band): string {
+function bandSvg(map: AddressMap, view: DomainView, g: LaneGeometry, b: Band, pathOf: PathOf): string {
   const box = bandBox(g, b);
   const classes = ['am-band', `k-${b.kind}`];
   if (b.regionType) classes.push(`r-${b.regionType}`);
   if (b.state) classes.push(`s-${b.state}`);
   if (b.diagnostics.length) classes.push('am-has-diag');
   const src = b.source;
-  const data = src ? ` data-path="${esc(src.path)}" data-line="${src.line}" data-character="${src.character}"` : '';
+  const data = src ? ` data-path="${esc(pathOf(src.path))}" data-line="${src.line}" data-character="${src.character}"` : '';
   const state = b.state ? ` [${b.state}]` : '';
   const tip = [`${bandTag(b)}: ${b.label}${state}`, rangeLabel(b.start, b.last), b.detail, ...(src ? [sourceLabel(map, src)] : []), ...b.diagnostics.map((i) => diagnosticLabel(map, i, view.diagnostics[i]!))].join('\n');
   const parts = [`<g class="${classes.join(' ')}" data-band="${b.id}"${data}><title>${esc(tip)}</title>`];
@@ -177,7 +177,7 @@ function bandSvg(map: AddressMap, view: DomainView, g: LaneGeometry, b: Band): s
   return parts.join('');
 }
 
-function laneSvg(map: AddressMap, view: DomainView, g: LaneGeometry, top: number): string {
+function laneSvg(map: AddressMap, view: DomainView, g: LaneGeometry, top: number, pathOf: PathOf): string {
   const { lane } = g;
   const out: string[] = [];
   const head = top - LANE_HEAD;
@@ -211,7 +211,7 @@ function laneSvg(map: AddressMap, view: DomainView, g: LaneGeometry, top: number
       out.push(`<text class="am-limit-text" x="${g.barX - 6}" y="${y + 21}" text-anchor="end"><title>${esc(limitLabel(lane.limit))}</title>${esc(`${lane.limit.what === 'aperture' ? 'aperture' : 'output'} end 2^${lane.limit.bits}`)}</text>`);
     }
   }
-  for (const b of lane.bands) out.push(bandSvg(map, view, g, b));
+  for (const b of lane.bands) out.push(bandSvg(map, view, g, b, pathOf));
   return out.join('');
 }
 
@@ -237,7 +237,7 @@ function arrowsSvg(view: DomainView, geo: LaneGeometry[]): string {
   return out.join('');
 }
 
-function viewSvg(map: AddressMap, view: DomainView, top: number): { svg: string; height: number; width: number } {
+function viewSvg(map: AddressMap, view: DomainView, top: number, pathOf: PathOf): { svg: string; height: number; width: number } {
   const out: string[] = [`<g class="am-view" data-domain="${esc(view.domain)}">`];
   let y = top + 16;
   out.push(`<text class="am-title" x="${MARGIN}" y="${y}">${esc(view.title + (view.role ? ` — ${view.role}` : ''))}</text>`);
@@ -248,7 +248,7 @@ function viewSvg(map: AddressMap, view: DomainView, top: number): { svg: string;
   const lanesTop = y + 14 + LANE_HEAD;
   const geo = laneGeometry(view.lanes, lanesTop);
   out.push(arrowsSvg(view, geo));
-  for (const g of geo) out.push(laneSvg(map, view, g, lanesTop));
+  for (const g of geo) out.push(laneSvg(map, view, g, lanesTop, pathOf));
   let bottom = Math.max(lanesTop, ...geo.map((g) => g.rowY[g.rowY.length - 1]!)) + 24;
   const width = geo.length ? geo[geo.length - 1]!.barX + geo[geo.length - 1]!.barW + MARGIN : 600;
   if (view.diagnostics.length) {
@@ -258,7 +258,7 @@ function viewSvg(map: AddressMap, view: DomainView, top: number): { svg: string;
     view.diagnostics.forEach((d, i) => {
       for (const line of wrap(diagnosticLabel(map, i, d), Math.min(WRAP, wrapAt))) {
         bottom += LINE;
-        out.push(`<text class="am-detail am-diag-${d.severity}" x="${MARGIN}" y="${bottom}" data-path="${esc(d.source.path)}" data-line="${d.source.line}" data-character="${d.source.character}">${esc(line)}</text>`);
+        out.push(`<text class="am-detail am-diag-${d.severity}" x="${MARGIN}" y="${bottom}" data-path="${esc(pathOf(d.source.path))}" data-line="${d.source.line}" data-character="${d.source.character}">${esc(line)}</text>`);
       }
     });
   }
@@ -291,7 +291,10 @@ function legendSvg(top: number): { svg: string; height: number; width: number } 
   return { svg: out.join(''), height: 24, width: x + MARGIN };
 }
 
-export function addressMapSvg(map: AddressMap): string {
+/** How a source file is named in the data-path attributes (absolute for an editor, relative in a file). */
+export type PathOf = (absolute: string) => string;
+
+export function addressMapSvg(map: AddressMap, pathOf: PathOf = (p) => p): string {
   const body: string[] = [];
   let y = MARGIN;
   body.push(`<text class="am-title" x="${MARGIN}" y="${y + 4}">${esc(`address map of ${map.subject.kind} ${map.subject.name}`)}</text>`);
@@ -299,7 +302,7 @@ export function addressMapSvg(map: AddressMap): string {
   y += 36;
   let width = 600;
   for (const v of map.views) {
-    const r = viewSvg(map, v, y);
+    const r = viewSvg(map, v, y, pathOf);
     body.push(r.svg);
     y += r.height + 20;
     width = Math.max(width, r.width);
