@@ -98,6 +98,11 @@ export interface KernelStmt extends StmtBase {
 export interface AllowUnsafeStmt extends StmtBase {
   kind: 'allow-unsafe-interrupts';
 }
+/** `cmdline "…"`: the kernel command line. */
+export interface CmdlineStmt extends StmtBase {
+  kind: 'cmdline';
+  value?: Str;
+}
 export interface IncludeStmt extends StmtBase {
   kind: 'include';
   path?: Str;
@@ -116,6 +121,8 @@ export interface DeviceDecl extends BlockBase {
 }
 export interface GroupDecl extends BlockBase {
   kind: 'group';
+  /** The default domain type after `:` (`identity`, `dma`, `dma-fq`, `blocked`), when given. */
+  type?: Name;
   members: Name[];
 }
 export interface DomainDecl extends BlockBase {
@@ -145,6 +152,7 @@ export type TopStatement =
   | PageSizeStmt
   | KernelStmt
   | AllowUnsafeStmt
+  | CmdlineStmt
   | IncludeStmt
   | IommuDecl
   | IrqchipDecl
@@ -236,7 +244,30 @@ export interface PasidBitsProp extends StmtBase {
   kind: 'pasid';
   value?: Num;
 }
+/** `port root|upstream|downstream|pcie-to-pci|pci-to-pcie`: the device is a PCI bridge of that kind. */
+export interface PortProp extends StmtBase {
+  kind: 'port';
+  value?: Name;
+}
+/** `behind NAME`: the bridge whose secondary bus the device sits on. */
+export interface BehindProp extends StmtBase {
+  kind: 'behind';
+  ref?: Name;
+}
+/** `acs FLAG…`: the ACS flags the function enforces (sv tb rr cr uf ec dt). */
+export interface AcsProp extends StmtBase {
+  kind: 'acs';
+  flags: Name[];
+}
+/** `conventional`: a conventional PCI/PCI-X function, without a PCI Express capability. */
+export interface ConventionalProp extends StmtBase {
+  kind: 'conventional';
+}
 export type DeviceProp =
+  | PortProp
+  | BehindProp
+  | AcsProp
+  | ConventionalProp
   | PciProp
   | IommuRefProp
   | MsiProp

@@ -81,6 +81,7 @@ export const TOP_LEVEL_KEYWORDS = [
   'page-size',
   'kernel',
   'allow-unsafe-interrupts',
+  'cmdline',
   'include',
   'iommu',
   'irqchip',
@@ -107,7 +108,7 @@ export const BLOCK_KEYWORDS: Record<BlockKind, readonly string[]> = {
     'default-domain',
   ],
   irqchip: ['model', 'base', 'doorbell', 'isolated', 'not-isolated'],
-  device: ['pci', 'iommu', 'msi', 'driver', 'reserved', 'sw-msi', 'pasid'],
+  device: ['pci', 'iommu', 'msi', 'driver', 'reserved', 'sw-msi', 'pasid', 'port', 'behind', 'acs', 'conventional'],
   domain: ['iommu', 'nest-parent', 'parent', 'stage1', 'attach', 'map', 'rmr', 'msi-bind', 'pasid-table'],
 };
 

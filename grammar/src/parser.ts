@@ -59,6 +59,8 @@ const CTX_WORDS: Record<Ctx, Set<string>> = Object.fromEntries(
 const ALL_BLOCK_WORDS = new Set<string>(Object.values(BLOCK_KEYWORDS).flat());
 const KEYWORD_SET = new Set<string>(KEYWORDS);
 const PERM_RE = /^[rwRW]{1,2}$/;
+/** Words of an `acs` list: the ACS control flags, and `none` (an ACS capability enforcing nothing). */
+const ACS_WORDS = new Set(['sv', 'tb', 'rr', 'cr', 'uf', 'ec', 'dt', 'none']);
 
 // ---- helpers on tokens ------------------------------------------------------------------
 
@@ -361,6 +363,7 @@ export class IommuParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.kernelStmt) },
         { ALT: () => this.SUBRULE(this.allowUnsafeStmt) },
         { ALT: () => this.SUBRULE(this.includeStmt) },
+        { ALT: () => this.SUBRULE(this.cmdlineStmt) },
         { ALT: () => this.SUBRULE(this.iommuDecl) },
         { ALT: () => this.SUBRULE(this.irqchipDecl) },
         { ALT: () => this.SUBRULE(this.deviceDecl) },
@@ -412,6 +415,26 @@ export class IommuParser extends EmbeddedActionsParser {
   private allowUnsafeStmt = this.RULE('allowUnsafeStmt', (): A.AllowUnsafeStmt => {
     const k = this.CONSUME(kw('allow-unsafe-interrupts'));
     return this.ACTION(() => ({ kind: 'allow-unsafe-interrupts', span: this.stmtSpan(k), keyword: tokSpan(k) }));
+  });
+
+  private cmdlineStmt = this.RULE('cmdlineStmt', (): A.CmdlineStmt => {
+    const k = this.CONSUME(kw('cmdline'));
+    let tok: IToken | undefined;
+    let stray: IToken | undefined;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { tok = this.CONSUME(StringLit); } },
+        { GATE: () => this.strayAhead('string'), ALT: () => { stray = this.CONSUME(AnyArg); } },
+        { ALT: () => undefined },
+      ],
+    });
+    return this.ACTION(() => {
+      let value: A.Str | undefined;
+      if (tok) value = { span: tokSpan(tok), text: tok.image, value: stringValue(tok.image).value };
+      else this.missing('the quoted kernel command line', k, stray);
+      return { kind: 'cmdline', span: this.stmtSpan(k), keyword: tokSpan(k), value };
+    });
   });
 
   private includeStmt = this.RULE('includeStmt', (): A.IncludeStmt => {
@@ -640,9 +663,18 @@ export class IommuParser extends EmbeddedActionsParser {
   private groupDecl = this.RULE('groupDecl', (): A.GroupDecl => {
     const k = this.CONSUME(kw('group'));
     const name = this.SUBRULE(this.expectName, { ARGS: ['a group name'] });
+    let type: A.Name | undefined;
+    this.OPTION(() => {
+      this.CONSUME(Colon);
+      type = this.SUBRULE2(this.expectName, { ARGS: ['a default domain type'] });
+    });
     const members: A.Name[] = [];
     const body = this.blockBody('group', () => label('group', name), () => this.SUBRULE(this.groupMember), members, () => name !== undefined);
-    return this.ACTION(() => decl({ kind: 'group', span: this.stmtSpan(k), keyword: tokSpan(k), members }, name, body));
+    return this.ACTION(() => {
+      const d = decl<A.GroupDecl>({ kind: 'group', span: this.stmtSpan(k), keyword: tokSpan(k), members }, name, body);
+      if (type) d.type = type;
+      return d;
+    });
   });
 
   private groupMember = this.RULE('groupMember', (): A.Name | undefined => {
@@ -745,6 +777,10 @@ export class IommuParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.reservedProp) },
         { GATE: () => this.la1Is('sw-msi'), ALT: () => this.SUBRULE(this.windowProp) },
         { ALT: () => this.SUBRULE(this.pasidBitsProp) },
+        { ALT: () => this.SUBRULE(this.portProp) },
+        { ALT: () => this.SUBRULE(this.behindProp) },
+        { ALT: () => this.SUBRULE(this.acsProp) },
+        { ALT: () => this.SUBRULE(this.conventionalProp) },
         { ALT: () => this.unknownProp() },
       ],
     }),
@@ -939,6 +975,39 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('pasid'));
     const value = this.SUBRULE(this.expectNum);
     return this.ACTION(() => ({ kind: 'pasid', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private portProp = this.RULE('portProp', (): A.PortProp => {
+    const k = this.CONSUME(kw('port'));
+    const value = this.SUBRULE(this.expectName, { ARGS: ['a port kind (root, upstream, downstream, pcie-to-pci, pci-to-pcie)'] });
+    return this.ACTION(() => ({ kind: 'port', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  private behindProp = this.RULE('behindProp', (): A.BehindProp => {
+    const k = this.CONSUME(kw('behind'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['a bridge (device) name'] });
+    return this.ACTION(() => ({ kind: 'behind', span: this.stmtSpan(k), keyword: tokSpan(k), ref }));
+  });
+
+  private acsProp = this.RULE('acsProp', (): A.AcsProp => {
+    const k = this.CONSUME(kw('acs'));
+    const flags: A.Name[] = [];
+    this.MANY({
+      GATE: () => isWord(this.LA(1)) && ACS_WORDS.has(this.LA(1).image.toLowerCase()),
+      DEF: () => {
+        const t = this.CONSUME(Identifier);
+        this.ACTION(() => flags.push(mkName(t)));
+      },
+    });
+    return this.ACTION(() => {
+      if (flags.length === 0) this.errorAt(k, "expected ACS flags after 'acs' (sv tb rr cr uf ec dt, or none)");
+      return { kind: 'acs', span: this.stmtSpan(k), keyword: tokSpan(k), flags };
+    });
+  });
+
+  private conventionalProp = this.RULE('conventionalProp', (): A.ConventionalProp => {
+    const k = this.CONSUME(kw('conventional'));
+    return this.ACTION(() => ({ kind: 'conventional', span: tokSpan(k), keyword: tokSpan(k) }));
   });
 
   private parentStmt = this.RULE('parentStmt', (): A.ParentStmt => {

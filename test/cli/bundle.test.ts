@@ -48,7 +48,7 @@ describe('dist/iommu-check.js', { timeout: 60_000 }, () => {
     const help = cli(['--help'], ROOT);
     expect(help.code).toBe(0);
     expect(help.out).toContain('iommu-check explain [CODE]');
-    expect(help.out).toContain('import-sysfs DIR');
+    expect(help.out).toContain('import-sysfs SRC');
   });
 
   it('writes json, sarif and github output', () => {

@@ -14,6 +14,8 @@ import unsupportedFeature from './names/unsupported-feature';
 import groupSplit from './isolation/group-split';
 import groupNotViable from './isolation/group-not-viable';
 import groupMembership from './isolation/group-membership';
+import groupTopology from './isolation/group-topology';
+import acsOverride from './isolation/acs-override';
 import domainIommuMismatch from './isolation/domain-iommu-mismatch';
 import requireDirect from './isolation/require-direct';
 import msiNotIsolated from './isolation/msi-not-isolated';
@@ -68,6 +70,8 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   groupSplit,
   groupNotViable,
   groupMembership,
+  groupTopology,
+  acsOverride,
   domainIommuMismatch,
   requireDirect,
   msiNotIsolated,

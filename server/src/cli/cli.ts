@@ -12,7 +12,7 @@ import { FORMATS, formatGithub, formatJson, formatSarif, summaryLine, type Forma
 import { COLOR_MODES, escapeControl, outputWidth, useColour, type ColorMode } from './terminal';
 import { formatText } from './textReport';
 import { didYouMean } from '../spelling';
-import { importSysfs } from './import-sysfs';
+import { runImportSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
 import { runImportDt } from './import-dt';
 import { fsReason, UsageError, type CliIo } from './io';
@@ -30,9 +30,9 @@ Usage:
   iommu-check [options] PATH...          check files; a directory means every *.iommu below it
   iommu-check translate FILE DEVICE ADDR [--pasid N]
                                          print the resolution chain, hop by hop
-  iommu-check import-sysfs DIR [--output FILE]
-                                         turn a copy of /sys/kernel/iommu_groups (and, where
-                                         present, /sys/bus/pci/devices/*/iommu_group) into .iommu text
+  iommu-check import-sysfs SRC [--output FILE]
+                                         the machine as .iommu text; SRC is a snapshot archive,
+                                         a sysfs root, or a copy of /sys/kernel/iommu_groups
   iommu-check snapshot [--sysfs DIR] [--output FILE]
                                          collect this machine (groups, devices, IOMMUs, config
                                          space, ACPI tables, cmdline) into one .tar.gz archive
@@ -76,15 +76,6 @@ Exit status:
 Documentation: docs/cli.md (command line), docs/checks.md (every check).
 `;
 
-const IMPORT_HELP = `Usage: iommu-check import-sysfs DIR [--output FILE]
-
-DIR is a copy of /sys/kernel/iommu_groups (<N>/devices/<device>, <N>/reserved_regions, <N>/type),
-or a copy of /sys holding kernel/iommu_groups and bus/pci/devices. Prints .iommu text: one iommu
-(model guessed from the reserved regions), a device per group member named from its PCI address,
-a group for each group with two or more members, and each group's reserved regions (other than
-the IOMMU's own windows) as reserved lines of its first member.
-`;
-
 interface CheckOptions {
   format: Format;
   output: string | null;
@@ -103,7 +94,7 @@ const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '
 /** Every option of a check, for "did you mean". */
 const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--colour', '--no-color', '--no-colour', '--quiet', '--stdio', '--lsp'];
 /** The subcommands, for "did you mean" when a path does not exist. */
-export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs', 'import-acpi', 'import-dt'];
+export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs', 'import-acpi', 'import-dt', 'snapshot'];
 
 function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
   const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, stdinFilename: null, paths: [] };
@@ -297,28 +288,6 @@ function runExplain(argv: readonly string[], io: CliIo): number {
   return 0;
 }
 
-function runImport(argv: readonly string[], io: CliIo): number {
-  let output: string | null = null;
-  const dirs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(IMPORT_HELP);
-      return 0;
-    }
-    if (a === '--output' || a === '-o') {
-      output = argv[++i] ?? null;
-      if (output === null) throw new UsageError(`${a} needs a value (see --help)`);
-    } else if (a.startsWith('--output=')) output = a.slice('--output='.length);
-    else if (a.startsWith('-')) throw new UsageError(`import-sysfs: unknown option '${a}' (see iommu-check import-sysfs --help)`);
-    else dirs.push(a);
-  }
-  if (dirs.length !== 1) throw new UsageError('import-sysfs takes one DIR (usage: iommu-check import-sysfs DIR [--output FILE])');
-  const text = importSysfs(path.resolve(io.cwd, dirs[0]!), dirs[0]!);
-  writeOutput(io, output, text);
-  return 0;
-}
-
 /** Run the command line; returns the exit status. `--stdio`/`--lsp` are handled by the entry point. */
 export function main(argv: readonly string[], io: CliIo): number {
   try {
@@ -339,7 +308,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       case 'explain':
         return runExplain(rest, io);
       case 'import-sysfs':
-        return runImport(rest, io);
+        return runImportSysfs(rest, io);
       case 'import-acpi':
         return runImportAcpi(rest, io, VERSION);
       case 'import-dt':

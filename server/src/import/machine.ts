@@ -180,13 +180,12 @@ export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine
     const d = device(name, `bus/pci/devices/${name}`);
     if (d.group === null) {
       const g = linkName(sys, `bus/pci/devices/${name}/iommu_group`);
-      if (g !== null && /^\d+$/.test(g)) {
-        const id = Number(g);
-        let grp = groups.get(id);
-        if (!grp) groups.set(id, (grp = { id, devices: [], regions: [], type: null }));
-        if (!grp.devices.includes(name)) grp.devices.push(name);
-        d.group = id;
-      }
+      if (g !== null && /^\d+$/.test(g)) d.group = Number(g);
+    }
+    if (d.group !== null) {
+      let grp = groups.get(d.group);
+      if (!grp) groups.set(d.group, (grp = { id: d.group, devices: [], regions: [], type: null }));
+      if (!grp.devices.includes(name)) grp.devices.push(name);
     }
   }
 

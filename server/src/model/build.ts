@@ -40,9 +40,11 @@ import {
   type Stage1Mode,
   type Symbol,
   type SymbolKind,
+  type TopologyModel,
 } from './types';
 import { includeOrder, type LoadedSources } from './workspace';
 import { closest } from '../spelling';
+import { ACS_FLAGS, deriveGroups, PORT_KINDS, type AcsFlagName, type TopologyNode } from './topology';
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 import { BASELINE_KERNEL, GATES, kernelText, since, type KernelVersion } from './kernel';
 
@@ -217,6 +219,8 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
 
   let backend: Backend = 'iommufd';
   let backendLoc: Loc | null = null;
+  let cmdline: string | null = null;
+  let cmdlineLoc: Loc | null = null;
   let pageSize = 4096n;
   let pageSizeLoc: Loc | null = null;
   let allowUnsafe = false;
@@ -267,6 +271,15 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
         continue;
       }
       switch (st.kind) {
+        case 'cmdline': {
+          if (cmdlineLoc) {
+            report(ctx, 'bad-value', { file, span: st.keyword }, "'cmdline' is given twice in the configuration", [{ loc: cmdlineLoc, message: 'first cmdline here' }]);
+            break;
+          }
+          cmdlineLoc = { file, span: st.span };
+          if (st.value) cmdline = st.value.value;
+          break;
+        }
         case 'backend': {
           const loc = { file, span: st.span };
           if (backendLoc) {
@@ -344,11 +357,14 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   // stay silent rather than judge regions that do not exist.
   for (const d of devices) if (d.iommu && (d.iommu.broken || ctx.broken.has(d.iommu))) ctx.broken.add(d);
 
-  // Pass 4: groups (declared), then singleton groups.
+  const topology = checkTopology(ctx, devices);
+
+  // Pass 4: groups (declared), then the groups the PCI topology derives, then singleton groups.
   for (const g of groups) {
     ctx.current = g;
     const file = g.nameLoc.file;
     const decl = g.decl!;
+    if (decl.type) g.declaredType = oneOf(ctx, file, decl.type, GROUP_DEFAULT_TYPES, 'group default domain type');
     for (const m of decl.members) {
       const dev = lookup(ctx, file, m, ['device'], 'a group member');
       if (!dev) continue;
@@ -364,6 +380,7 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     }
     ctx.current = null;
   }
+  if (topology) placeByTopology(topology, groups);
   for (const d of devices) {
     if (d.group) continue;
     const g = makeSymbol('group', null, { name: d.name, nameLoc: d.nameLoc, declLoc: d.declLoc, broken: false }) as Group;
@@ -371,12 +388,18 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     g.members.push(d);
     d.group = g;
     groups.push(g);
+    // Devices of the same derived group that are in no declared group join it.
+    for (const other of topology ? sameDerivedGroup(topology, d) : []) {
+      if (other.group) continue;
+      other.group = g;
+      g.members.push(other);
+    }
   }
   for (const g of groups) {
     const dd = g.defaultDomain;
     const iommu = g.members.find((m) => m.iommu)?.iommu ?? soleIommu;
     dd.iommu = iommu;
-    dd.type = iommu?.defaultDomain ?? 'dma';
+    dd.type = g.declaredType ?? iommu?.defaultDomain ?? 'dma';
     dd.name = `default domain of ${g.implicit ? `device '${g.name}'` : `group '${g.name}'`}`;
     const bd = g.blockedDomain;
     bd.iommu = iommu;
@@ -442,6 +465,8 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     iommus,
     irqchips,
     devices,
+    cmdline,
+    topology,
     groups,
     domains,
     expectations,
@@ -465,11 +490,12 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
       return {
         ...base, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
         neutralDriver: true, ownRegions: [], swMsiProp: null, swMsiPropAst: null, pasidBits: null,
+        topology: { port: null, behind: null, behindProp: null, acs: null, conventional: false, declared: false },
         group: null as unknown as Group,
       };
     case 'group': {
       const g: Group = {
-        ...base, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false,
+        ...base, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false, declaredType: null, derivedMembers: [],
         defaultDomain: null as unknown as Domain, blockedDomain: null as unknown as Domain, ridAttach: null, pasidAttaches: new Map(),
       };
       const implicitDomain = (type: DomainType): Domain => ({
@@ -696,6 +722,31 @@ function fillDevice(ctx: Ctx, file: SourceFile, dev: Device, iommus: Iommu[], so
       case 'pasid':
         dev.pasidBits = smallInt(ctx, file, p.value, 1, 20, 'PASID width (bits)');
         break;
+      case 'port':
+        dev.topology.declared = true;
+        dev.topology.port = oneOf(ctx, file, p.value, PORT_KINDS, 'port kind');
+        break;
+      case 'behind':
+        dev.topology.declared = true;
+        dev.topology.behindProp = p;
+        dev.topology.behind = lookup(ctx, file, p.ref, ['device'], "'behind'");
+        break;
+      case 'acs': {
+        dev.topology.declared = true;
+        const flags = new Set<AcsFlagName>();
+        for (const f of p.flags) {
+          const v = f.text.toLowerCase();
+          if (v === 'none') {
+            if (p.flags.length > 1) report(ctx, 'bad-value', { file, span: f.span }, "'acs none' takes no other flag");
+          } else if ((ACS_FLAGS as readonly string[]).includes(v)) flags.add(v as AcsFlagName);
+        }
+        dev.topology.acs = flags;
+        break;
+      }
+      case 'conventional':
+        dev.topology.declared = true;
+        dev.topology.conventional = true;
+        break;
       default:
         break;
     }
@@ -914,4 +965,91 @@ function deriveDomainIommu(dom: Domain, domains: Domain[], sole: Iommu | null): 
     }
   }
   dom.iommu = io ?? sole;
+}
+
+// ---- PCI topology ---------------------------------------------------------------------------
+
+const GROUP_DEFAULT_TYPES: readonly DomainType[] = ['dma', 'dma-fq', 'identity', 'blocked'];
+
+/**
+ * Validate `behind` (a bridge, no cycle) and derive the groups, when any device declares its
+ * place in the topology. Devices without a `pci` address take no part.
+ */
+function checkTopology(ctx: Ctx, devices: Device[]): TopologyModel | null {
+  if (!devices.some((d) => d.topology.declared)) return null;
+  for (const d of devices) {
+    const b = d.topology.behind;
+    const prop = d.topology.behindProp;
+    if (!b || !prop?.ref) continue;
+    const loc = { file: d.nameLoc.file, span: prop.ref.span };
+    if (b === d) {
+      report(ctx, 'bad-value', loc, `device '${d.name}' cannot sit behind itself`);
+      d.topology.behind = null;
+    } else if (b.topology.port === null && !b.broken) {
+      report(ctx, 'bad-value', loc, `'${b.name}' is not a bridge: a device sits behind a root port, a switch port or a PCI bridge (give '${b.name}' a 'port')`, [{ loc: b.nameLoc, message: `'${b.name}' is declared here` }]);
+      d.topology.behind = null;
+    }
+  }
+  // Cycles: walk each chain once, colouring (0 new, 1 on the current walk, 2 done).
+  const colour = new Map<Device, number>();
+  for (const start of devices) {
+    const walk: Device[] = [];
+    let cur: Device | null = start;
+    while (cur && !colour.has(cur)) {
+      colour.set(cur, 1);
+      walk.push(cur);
+      cur = cur.topology.behind;
+    }
+    if (cur && colour.get(cur) === 1) {
+      const prop = cur.topology.behindProp!;
+      report(ctx, 'bad-value', { file: cur.nameLoc.file, span: prop.ref!.span }, `'behind' makes a cycle: ${[...walk.slice(walk.indexOf(cur)), cur].map((x) => x.name).join(' → ')}`);
+      cur.topology.behind = null;
+    }
+    for (const w of walk) colour.set(w, 2);
+  }
+  const pciDevices = devices.filter((d) => d.pci !== null);
+  const index = new Map(pciDevices.map((d, i) => [d, i]));
+  const nodes: TopologyNode[] = pciDevices.map((d) => ({
+    name: d.name,
+    bdf: { segment: d.pci!.segment, bus: d.pci!.bus, device: d.pci!.device, fn: d.pci!.fn },
+    port: d.topology.port,
+    conventional: d.topology.conventional,
+    acs: d.topology.acs,
+    behind: d.topology.behind ? index.get(d.topology.behind) ?? null : null,
+  }));
+  return { devices: pciDevices, index, derivation: deriveGroups(nodes) };
+}
+
+const classCache = new WeakMap<TopologyModel, Map<number, Device[]>>();
+
+/** The devices the topology puts in one group with `d` (itself included); [] without a `pci` address. */
+export function sameDerivedGroup(t: TopologyModel, d: Device): Device[] {
+  let classes = classCache.get(t);
+  if (!classes) {
+    classes = new Map();
+    t.devices.forEach((x, i) => {
+      const r = t.derivation.root[i]!;
+      const list = classes!.get(r);
+      if (list) list.push(x);
+      else classes!.set(r, [x]);
+    });
+    classCache.set(t, classes);
+  }
+  const i = t.index.get(d);
+  return i === undefined ? [] : classes.get(t.derivation.root[i]!)!;
+}
+
+/** Devices in no declared group join the first declared group of their derived group. */
+function placeByTopology(t: TopologyModel, groups: Group[]): void {
+  const order = new Map(groups.map((g, i) => [g, i]));
+  for (const d of t.devices) {
+    if (d.group) continue;
+    let first: Group | null = null;
+    for (const x of sameDerivedGroup(t, d)) if (x.group && !x.group.implicit && (!first || order.get(x.group)! < order.get(first)!)) first = x.group;
+    if (first) {
+      d.group = first;
+      first.members.push(d);
+      first.derivedMembers.push(d);
+    }
+  }
 }

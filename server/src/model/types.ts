@@ -6,6 +6,7 @@ import type * as ast from '../../../grammar/src/ast';
 import type { LineIndex } from '../../../grammar/src/lines';
 import type { Interval } from './intervals';
 import type { KernelVersion } from './kernel';
+import type { AcsFlagName, Derivation, PortKind } from './topology';
 
 export type Backend = 'iommufd' | 'vfio-type1' | 'dma-api';
 export type RegionType = 'direct' | 'direct-relaxable' | 'reserved' | 'msi' | 'sw-msi';
@@ -139,15 +140,42 @@ export interface Device extends SymbolBase {
   swMsiProp: Region | null;
   swMsiPropAst: ast.WindowProp | null;
   pasidBits: number | null;
+  /** Its place in the PCI topology (`port`, `behind`, `acs`, `conventional`). */
+  topology: DeviceTopology;
   group: Group;
+}
+
+export interface DeviceTopology {
+  port: PortKind | null;
+  /** The bridge it sits behind (`behind NAME`), when declared and a device. */
+  behind: Device | null;
+  behindProp: ast.BehindProp | null;
+  /** ACS flags it enforces; null without `acs` (no ACS capability). */
+  acs: ReadonlySet<AcsFlagName> | null;
+  conventional: boolean;
+  /** Any topology property is written. */
+  declared: boolean;
+}
+
+/** Groups derived from the PCI topology (model/topology.ts), when the configuration models it. */
+export interface TopologyModel {
+  /** The devices in the derivation's order (every device with a `pci` address). */
+  devices: Device[];
+  derivation: Derivation;
+  /** Index of each device in `devices`. */
+  index: Map<Device, number>;
 }
 
 export interface Group extends SymbolBase {
   kind: 'group';
   decl: ast.GroupDecl | null;
   members: Device[];
-  /** A singleton group made for a device named in no group. */
+  /** A group made for devices named in no group: a singleton, or their group derived from the PCI topology. */
   implicit: boolean;
+  /** The declared default domain type (`group NAME : TYPE`), when given. */
+  declaredType: DomainType | null;
+  /** Members not named in its declaration, placed in it by the PCI topology. */
+  derivedMembers: Device[];
   /** The group's default domain (its IOMMU's `default-domain`, no maps). */
   defaultDomain: Domain;
   /**
@@ -250,7 +278,11 @@ export interface Configuration {
   iommus: Iommu[];
   irqchips: Irqchip[];
   devices: Device[];
-  /** Declared groups, then implicit singleton groups. */
+  /** The kernel command line (`cmdline "…"`), as written. */
+  cmdline: string | null;
+  /** The PCI topology's derivation, when any device declares `port`, `behind`, `acs` or `conventional`. */
+  topology: TopologyModel | null;
+  /** Declared groups, then implicit groups (singletons, or derived from the topology). */
   groups: Group[];
   /** Declared domains (implicit default domains live on their groups). */
   domains: Domain[];
