@@ -105,7 +105,7 @@ export interface MachineSpec {
   groups: Record<number, { reserved_regions?: string; type?: string }>;
   iommus?: IommuSpec[];
   acpi?: Record<string, Buffer>;
-  proc?: { cmdline?: string; osrelease?: string; interrupts?: string };
+  proc?: { cmdline?: string; osrelease?: string; interrupts?: string; /** KernelPageSize in /proc/self/smaps, in KiB. */ pageKiB?: number };
   /** Bytes of config space readable (64 as for a non-root reader). */
   configBytes?: number;
 }
@@ -183,6 +183,11 @@ export function buildMachine(spec: MachineSpec): string {
   if (spec.proc?.cmdline !== undefined) fs.writeFileSync(path.join(proc, 'cmdline'), spec.proc.cmdline + '\n');
   if (spec.proc?.osrelease !== undefined) fs.writeFileSync(path.join(proc, 'sys/kernel/osrelease'), spec.proc.osrelease + '\n');
   if (spec.proc?.interrupts !== undefined) fs.writeFileSync(path.join(proc, 'interrupts'), spec.proc.interrupts);
+  if (spec.proc?.pageKiB !== undefined) {
+    fs.mkdirSync(path.join(proc, 'self'), { recursive: true });
+    const kb = spec.proc.pageKiB;
+    fs.writeFileSync(path.join(proc, 'self/smaps'), `aaaab0000000-aaaab0010000 r-xp 00000000 103:02 1835 /usr/bin/node\nSize:                 ${kb} kB\nKernelPageSize:       ${kb} kB\nMMUPageSize:          ${kb} kB\n`);
+  }
   return root;
 }
 

@@ -27,11 +27,14 @@ describe('snapshot', () => {
     expect(r.out).toBe('');
     // The test tree has no ACPI tables and no /proc/interrupts: absent optional parts are not noted,
     // /proc/interrupts is.
-    expect(r.err).toMatch(/^iommu-check: could not read 1 part \(listed in snapshot.json\):\n  not present: \/proc\/interrupts\niommu-check: wrote /);
+    expect(r.err).toMatch(/^iommu-check: could not read 2 parts \(listed in snapshot.json\):\n  not present: \/proc\/interrupts, \/proc\/self\/smaps\niommu-check: wrote /);
     // Move the machine away: the archive must not need it.
     fs.rmSync(root, { recursive: true });
     const s = openSnapshot(out);
-    expect(s.manifest.unreadable).toEqual([{ path: '/proc/interrupts', reason: 'not present' }]);
+    expect(s.manifest.unreadable).toEqual([
+      { path: '/proc/interrupts', reason: 'not present' },
+      { path: '/proc/self/smaps', reason: 'not present' },
+    ]);
     expect(s.sys.list('kernel/iommu_groups')).toEqual(['3', '4']);
     expect(s.sys.readlink('kernel/iommu_groups/4/devices/0000:01:00.0')).toBe('../../../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0');
     expect(s.sys.resolve('kernel/iommu_groups/4/devices/0000:01:00.0')).toBe('devices/pci0000:00/0000:00:1c.0/0000:01:00.0');
@@ -56,6 +59,7 @@ describe('snapshot', () => {
       '/proc/cmdline: not present',
       '/proc/sys/kernel/osrelease: not present',
       '/proc/interrupts: not present',
+      '/proc/self/smaps: not present',
     ]);
     expect(s.sys.kind('kernel/iommu_groups/1/devices/0000:00:02.0')).toBe('dangling');
     expect(run(['snapshot', '--sysfs'], { cwd: root })).toEqual({ code: 2, out: '', err: 'iommu-check: --sysfs needs a value (see iommu-check snapshot --help)\n' });

@@ -9,7 +9,9 @@ import { CHECK_BY_CODE } from '../checks/registry';
 import { parseSuppressions } from '../checks/suppressions';
 import { formatSize, hex, hex16, hexGrouped, mergeTouching, type Interval } from '../model/intervals';
 import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
+import { sameDerivedGroup } from '../model/build';
 import { domainLabel } from '../model/labels';
+import { groupingReasons } from '../model/topology';
 import { formatResolution, type Translation } from '../model/translation';
 import { IOMMU_MODELS, IRQCHIP_MODELS, type Configuration, type Device, type Domain, type Group, type Iommu, type IommuModel, type Irqchip, type IrqchipModel, type Mapping, type Region, type SourceFile, type Symbol } from '../model/types';
 import { numbersOf, referenceAt, statementAt, within, type AnalysisOf } from './common';
@@ -119,7 +121,8 @@ export function describeDevice(config: Configuration, tx: Translation, d: Device
   out.push('');
   const g = d.group;
   const members = g.members.map((m) => (m === d ? `**${m.name}**` : m.name)).join(', ');
-  out.push(`- group: ${g.implicit ? `singleton (no declared group)` : `\`${g.name}\` (${members})`}`);
+  out.push(`- group: ${g.implicit ? (g.members.length > 1 ? `derived from the PCI topology (${members})` : `singleton (no declared group)`) : `\`${g.name}\` (${members})`}`);
+  for (const line of groupingExplained(config, d)) out.push(line);
   out.push(`- RID domain: ${domainSummary(tx.ridDomain(d))}`);
   for (const [pasid, at] of g.pasidAttaches) out.push(`- PASID ${pasid} domain: ${domainSummary(at.domain)}`);
   const regions = sysfsRegions(tx.regionsOf(d));
@@ -159,8 +162,20 @@ export function describeDevice(config: Configuration, tx: Translation, d: Device
     }
     if (tx.msiDependsOnKernel(d)) out.push(`- computed for ${tx.kernelText()}${config.kernelLoc ? '' : ' (the baseline; no `kernel` given)'}`);
   } else if (d.msi) out.push('', 'MSI: irqchip unknown');
-  void config;
   return out.join('\n');
+}
+
+/** Why the PCI topology groups the device as it does (pci_device_group), when the topology is written. */
+function groupingExplained(config: Configuration, d: Device): string[] {
+  const t = config.topology;
+  const i = t?.index.get(d);
+  if (!t || i === undefined) return [];
+  const reasons = groupingReasons(t.derivation, i);
+  if (reasons.length === 0) {
+    const alone = sameDerivedGroup(t, d).length === 1;
+    return [`- topology: ${alone ? 'a group of its own' : 'the bridge others are grouped with'}: ACS holds on its path to the root and it shares no function alias (pci_device_group)`];
+  }
+  return reasons.map((r) => `- topology: ${r}`);
 }
 
 function describeGroup(tx: Translation, g: Group): string {

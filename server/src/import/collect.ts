@@ -20,8 +20,10 @@ const DEVICE_LINKS = ['driver', 'iommu', 'iommu_group', 'physfn'];
 const IOMMU_FILES = ['intel-iommu/address', 'intel-iommu/cap', 'intel-iommu/ecap', 'intel-iommu/version', 'amd-iommu/cap', 'amd-iommu/features'];
 /** ACPI tables the firmware importer reads (root only on most systems). */
 export const ACPI_TABLES = ['IORT', 'DMAR', 'IVRS', 'APIC'];
-/** Files of /proc. */
-const PROC_FILES = ['cmdline', 'sys/kernel/osrelease', 'interrupts'];
+/** Files of /proc (the head of self/smaps gives the kernel's page size: KernelPageSize). */
+const PROC_FILES = ['cmdline', 'sys/kernel/osrelease', 'interrupts', 'self/smaps'];
+const PROC_MAX = 1 << 20;
+const SMAPS_MAX = 4096;
 
 function reason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
@@ -187,8 +189,16 @@ class Collector {
   collectProc(): void {
     for (const f of PROC_FILES) {
       try {
-        const data = fs.readFileSync(path.join(this.procRoot, ...f.split('/')));
-        this.entries.set(join('proc', f), { type: 'file', data });
+        const max = f === 'self/smaps' ? SMAPS_MAX : PROC_MAX;
+        const fd = fs.openSync(path.join(this.procRoot, ...f.split('/')), 'r');
+        const buf = Buffer.alloc(max);
+        let n = 0;
+        try {
+          for (let k; n < max && (k = fs.readSync(fd, buf, n, max - n, null)) > 0; ) n += k;
+        } finally {
+          fs.closeSync(fd);
+        }
+        this.entries.set(join('proc', f), { type: 'file', data: Buffer.from(buf.subarray(0, n)) });
       } catch (e) {
         this.note(`/proc/${f}`, reason(e));
       }

@@ -67,6 +67,8 @@ export interface Machine {
   /** `uname -r`, e.g. 6.8.0-45-generic. */
   osrelease: string | null;
   cmdline: string | null;
+  /** The kernel's page size (KernelPageSize in /proc/self/smaps), when known. */
+  pageSize: number | null;
   /** /proc/interrupts, when collected: tells whether interrupt remapping is on. */
   interrupts: string | null;
   /** Group members whose links dangle (a `cp -r` copy): devices known only by name. */
@@ -123,7 +125,7 @@ function iommuKind(name: string, tree: MachineTree, dir: string): IommuKind {
 export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine {
   const nested = sys.kind('kernel/iommu_groups') === 'dir';
   const groupsDir = nested ? 'kernel/iommu_groups' : '';
-  const m: Machine = { groups: [], devices: new Map(), iommus: [], osrelease: null, cmdline: null, interrupts: null, dangling: [], warnings: [] };
+  const m: Machine = { groups: [], devices: new Map(), iommus: [], osrelease: null, cmdline: null, pageSize: null, interrupts: null, dangling: [], warnings: [] };
 
   // Devices, by the folder their links lead to.
   const byPath = new Map<string, string>();
@@ -251,6 +253,9 @@ export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine
     m.cmdline = readText(proc, 'cmdline')?.replace(/\0/g, ' ').trim() ?? null;
     const irq = proc.read('interrupts');
     m.interrupts = irq === null ? null : irq.toString('utf8');
+    const smaps = readText(proc, 'self/smaps');
+    const kps = smaps ? /KernelPageSize:\s+(\d+) kB/.exec(smaps) : null;
+    if (kps) m.pageSize = Number(kps[1]) * 1024;
   }
   return m;
 }

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TOP_LEVEL_KEYWORDS } from '../../../grammar/src/lexer';
+import { hexGrouped } from '../model/intervals';
 import { deriveGroups, REQ_ACS_FLAGS, type AcsFlagName, type PortKind, type TopologyNode } from '../model/topology';
 import type { IommuModel, RegionType } from '../model/types';
 import { parseMadt } from './acpi/madt';
@@ -78,12 +79,8 @@ const PORTS: Partial<Record<PcieType, PortKind>> = {
   'pci-to-pcie': 'pci-to-pcie',
 };
 
-export function hex(v: bigint): string {
-  const digits = v.toString(16).toUpperCase();
-  const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
-  return '0x' + groups.join('_');
-}
+/** Addresses as the language writes long ones: grouped by 4 digits, upper case. */
+const hex = (v: bigint) => '0x' + hexGrouped(v).slice(2).toUpperCase();
 const range = (r: SysRegion) => `${hex(r.start)}..${hex(r.last)}`;
 const sizeText = (v: bigint) => (v >= 1n << 30n ? `${v >> 30n}G` : v >= 1n << 20n ? `${v >> 20n}M` : `${v >> 10n}K`);
 
@@ -254,6 +251,8 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   // Topology nodes, and ACS that the kernel's groups show but config space does not (quirks).
   const acsOf = new Map<string, Set<AcsFlagName> | null>();
   const quirk = new Set<string>();
+  /** Sysfs groups whose members are not exactly a group the topology derives: declared explicitly. */
+  const mismatched = new Set<number>();
   if (withTopology) {
     for (const d of ordered) if (d.config?.acs) acsOf.set(d.name, new Set(effectiveAcs(d.config.acs)));
     const override = m.cmdline !== null && /(^|\s)pcie_acs_override=/.test(m.cmdline);
@@ -291,6 +290,19 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
         break;
       }
     }
+    // Groups that the final derivation does not reproduce by itself must be declared.
+    const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null));
+    const index = new Map(ordered.map((d, i) => [d.name, i]));
+    for (const [i, d] of ordered.entries()) nodes[i]!.behind = d.parent !== null ? index.get(d.parent) ?? null : null;
+    const der = deriveGroups(nodes);
+    const byRoot = new Map<number, Set<number | null>>();
+    ordered.forEach((d, i) => {
+      const r = der.root[i]!;
+      let set = byRoot.get(r);
+      if (!set) byRoot.set(r, (set = new Set()));
+      set.add(d.group);
+    });
+    for (const set of byRoot.values()) if (set.size > 1) for (const g of set) if (g !== null) mismatched.add(g);
   }
 
   // The configuration.
@@ -303,7 +315,8 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   const version = kernelVersion(m.osrelease);
   if (version !== null) out.push(`${supports('kernel') ? '' : '// '}kernel ${version}${m.osrelease !== version ? `    // uname -r: ${m.osrelease}` : ''}`);
   if (m.cmdline) out.push(`${supports('cmdline') ? '' : '// '}cmdline "${m.cmdline.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
-  if (version !== null || m.cmdline) out.push('');
+  if (m.pageSize !== null && m.pageSize !== 4096 && [16384, 65536].includes(m.pageSize)) out.push(`page-size ${m.pageSize / 1024}K    // KernelPageSize in /proc/self/smaps`);
+  if (version !== null || m.cmdline || (m.pageSize !== null && m.pageSize !== 4096)) out.push('');
 
   const anyArm = instances.some((i) => i.model === 'smmuv3' || i.model === 'smmuv2');
   const hwMsiWithSwMsi = instances.some((i) => i.swMsi && i.groups.some((g) => ownRegions(g).some((r) => r.type === 'msi')));
@@ -318,6 +331,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     const where = inst.sys?.address ? ` at ${hex(inst.sys.address)}` : '';
     out.push(`// ${inst.sys ? `/sys/class/iommu/${inst.sys.name}` : 'model guessed'}${where}: ${inst.why}`);
     for (const n of inst.caps?.notes ?? []) out.push(`// ${n}`);
+    if (inst.model === 'smmuv3' || inst.model === 'smmuv2') out.push('// sysfs does not show the SMMU ID registers: ias, oas and pgsizes are the language defaults; check them against the IORT and the driver log');
     out.push(`iommu ${inst.name} {`);
     out.push(`  model ${inst.model}`);
     const c = inst.caps;
@@ -397,13 +411,16 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       out.push('}');
     }
     const explicitType = type !== null && type !== inst.defaultDomain;
-    if (g.devices.length >= 2 || explicitType) {
+    if (g.devices.length >= 2 || explicitType || mismatched.has(g.id)) {
       out.push('// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it');
       out.push(`group ${groupName(g)}${explicitType ? ` : ${type}` : ''} { ${g.devices.map((n) => nameOf.get(n)!).join(' ')} }`);
     }
   }
   if (irqchipLine >= 0 && !msiUsed) out.splice(irqchipLine, 0, '// iommu-check: ignore unused-object -- no imported device is known to use MSIs');
-  if (src.unreadable.length > 0) warnings.push(`the snapshot could not read ${src.unreadable.length} part${src.unreadable.length === 1 ? '' : 's'} of the machine (listed in its snapshot.json)`);
+  if (src.unreadable.length > 0) {
+    const shown = src.unreadable.slice(0, 3).map((u) => `${u.path} (${u.reason})`);
+    warnings.push(`the snapshot could not read ${src.unreadable.length} part${src.unreadable.length === 1 ? '' : 's'} of the machine: ${shown.join(', ')}${src.unreadable.length > 3 ? ', …' : ''} (all listed in its snapshot.json)`);
+  }
   return { text: out.join('\n') + '\n', warnings };
 }
 
