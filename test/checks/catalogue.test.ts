@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../server/src/checks/registry';
 
 const COVERED: Record<string, string[]> = {
-  M1: ['isolation'], M2: ['isolation'], M3: ['isolation'], M7: ['isolation'], M8: ['reserved'],
+  M1: ['isolation'], M5: ['topology'], M2: ['isolation'], M3: ['isolation'], M7: ['isolation'], M8: ['reserved'],
   M9: ['reserved'], M11: ['isolation'], M12: ['isolation'], M13: ['reserved'], M16: ['reserved'],
   M19: ['reserved'], M20: ['reserved'], M21: ['reserved'], M24: ['doorbells'], M25: ['doorbells'],
   M26: ['doorbells'], M27: ['doorbells'], M28: ['doorbells'], M29: ['reserved'], M30: ['isolation'],
@@ -25,7 +25,6 @@ const COVERED: Record<string, string[]> = {
 
 const NOT_EXPRESSIBLE: Record<string, string> = {
   M4: '`attach DEVICE` always attaches the whole group (language.md §8): there is no single-device attach to misuse',
-  M5: 'no PCI topology or ACS capabilities in the language to derive groups from',
   M6: 'no StreamID / DeviceID mappings (iommu-map, msi-map, IORT ID mappings) in the language',
   M10: 'no allowed-IOVA list (IOAS_ALLOW_IOVAS) statement',
   M14: 'a region is written with the type the kernel ends up with; "meant as identity" cannot be said',

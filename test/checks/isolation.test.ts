@@ -5,8 +5,8 @@
 // reserved.test.ts), M30, M42. Not expressible in the language:
 // - M4 (legacy single-device attach): `attach DEVICE` always means the device's whole group
 //   (language.md §8); there is no iommu_attach_device form to misuse.
-// - M5 (declared groups contradicting the topology) and M6 (RIDs sharing a SID/DeviceID): the
-//   language has no PCI topology, ACS capabilities or ID mappings to derive groups from.
+// - M6 (RIDs sharing a SID/DeviceID): the language has no ID mappings. M5 (declared groups
+//   contradicting the topology) is in topology.test.ts.
 // - M42's HWPT without IOMMU_HWPT_ALLOC_PASID, an IOAS attached to a PASID, and a RID replaced
 //   by a PASID-incompatible HWPT: domains carry no allocation flags and there is no
 //   replace/ordering in a static configuration.
