@@ -285,6 +285,7 @@ mixed.iommu:8:3: error map-unaligned: map 0x1000..0x17ff is not aligned to the 4
   |
 8 |   map 0x1000 -> 0x2000 size 0x800
   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: Widen the map to 4K pages: 0x1000..0x1fff
   --> mixed.iommu:1:7: 'smmu0' supports pages of 4K 2M 1G
   |
 1 | iommu smmu0 { model smmuv3 }

@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RuleSettings } from '../engine';
+import type { Analysis, RuleSettings } from '../engine';
 import type { Diagnostic } from '../model/types';
 import { findIommuFiles, parseRuleConfig, Project, ProjectHost } from '../project/index';
 import { displayPath, fsReason, UsageError } from './io';
@@ -25,6 +25,8 @@ export interface CheckResult {
   errors: number;
   warnings: number;
   information: number;
+  /** The analysis a reported diagnostic comes from (for its quick fixes). */
+  analysisOf(d: Diagnostic): Analysis | undefined;
 }
 
 interface Input {
@@ -136,5 +138,7 @@ export function check(args: readonly string[], cwd: string, options: CheckOption
       else if (d.severity === 'warning') warnings++;
       else information++;
     }
-  return { files, show, internalErrors: report.internalErrors, errors, warnings, information };
+  const owner = new Map<Diagnostic, Analysis>();
+  for (const c of analyses) if (c.analysis) for (const d of c.analysis.diagnostics) owner.set(d, c.analysis);
+  return { files, show, internalErrors: report.internalErrors, errors, warnings, information, analysisOf: (d) => owner.get(d) };
 }

@@ -11,6 +11,9 @@ import { explainCode, explainList } from './explain';
 import { FORMATS, formatGithub, formatJson, formatSarif, summaryLine, type Format } from './formats';
 import { COLOR_MODES, escapeControl, outputWidth, useColour, type ColorMode } from './terminal';
 import { formatText } from './textReport';
+import { runFormat } from './formatCommand';
+import { fixesOf } from './fixes';
+import { applySafeFixes } from './fixCommand';
 import { didYouMean } from '../spelling';
 import { runImportSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
@@ -45,6 +48,8 @@ Usage:
                                          a flattened devicetree into .iommu text, findings on stderr
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
+  iommu-check format [--check] PATH...   rewrite files in the canonical layout (--check: print a
+                                         diff and exit 1 instead)
   iommu-check --stdio | --lsp            run the language server over stdio
 
 Options for checking:
@@ -55,7 +60,14 @@ Options for checking:
                                          set a check's severity (repeatable; overrides the config)
   --config FILE                          rule settings { "rules": { "CODE": "off" } }; default: the
                                          nearest .iommu-check.json upward from each checked file
-  --no-color                             no colour (also when NO_COLOR is set, or with --output)
+  --quiet, -q                            report errors only
+  --fix                                  apply the quick fixes that need no choice (a mistyped name
+                                         with one candidate), say what changed, report the rest
+  --stdin-filename NAME                  check standard input ('-') as NAME: shown in messages, and
+                                         placed there for includes and config discovery
+  --color[=auto|always|never]            colour; auto (default): on a terminal, unless NO_COLOR is
+                                         set; FORCE_COLOR=1 forces it, FORCE_COLOR=0 turns it off
+  --no-color                             same as --color=never
   --version                              print the version
   --help, -h                             print this help
 
@@ -84,6 +96,7 @@ interface CheckOptions {
   config: string | null;
   color: ColorMode;
   quiet: boolean;
+  fix: boolean;
   /** The name standard input (`-`) is checked under. */
   stdinFilename: string | null;
   paths: string[];
@@ -92,12 +105,10 @@ interface CheckOptions {
 /** Options that take a value, for `--opt value` and `--opt=value`. */
 const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--max-warnings', '--rule', '--config', '--stdin-filename']);
 /** Every option of a check, for "did you mean". */
-const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--colour', '--no-color', '--no-colour', '--quiet', '--stdio', '--lsp'];
-/** The subcommands, for "did you mean" when a path does not exist. */
-export const SUBCOMMANDS = ['translate', 'explain', 'import-sysfs', 'import-acpi', 'import-dt', 'snapshot'];
+const CHECK_OPTIONS = [...VALUE_OPTIONS, '--help', '--version', '--color', '--colour', '--no-color', '--no-colour', '--quiet', '--fix', '--stdio', '--lsp'];
 
 function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'version' {
-  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, stdinFilename: null, paths: [] };
+  const o: CheckOptions = { format: 'text', output: null, maxWarnings: -1, rules: {}, config: null, color: 'auto', quiet: false, fix: false, stdinFilename: null, paths: [] };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -136,6 +147,9 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' | 'versi
       case '--quiet':
       case '-q':
         o.quiet = true;
+        break;
+      case '--fix':
+        o.fix = true;
         break;
       case '--format':
         if (!(FORMATS as readonly string[]).includes(value!)) throw new UsageError(`--format: '${value}' is not one of ${FORMATS.join(', ')}${didYouMean(value!, FORMATS)}`);
@@ -176,7 +190,7 @@ function parseColorMode(value: string): ColorMode {
 /** A first argument that is no file but looks like a mistyped subcommand. */
 function mistypedSubcommand(arg: string, cwd: string): string | null {
   if (arg.includes('/') || arg.includes('.') || fs.existsSync(path.resolve(cwd, arg))) return null;
-  const hint = didYouMean(arg, SUBCOMMANDS);
+  const hint = didYouMean(arg, Object.keys(SUBCOMMAND_RUNNERS));
   return hint ? `'${arg}' is neither a file nor a subcommand${hint}` : null;
 }
 
@@ -245,7 +259,9 @@ function runCheck(argv: readonly string[], io: CliIo): number {
   const typo = mistypedSubcommand(o.paths[0]!, io.cwd);
   if (typo) throw new UsageError(typo);
   const stdin = readStdinInput(o, io);
-  const checked = check(o.paths, io.cwd, { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null, texts: stdin });
+  const options = { rules: o.rules, configFile: o.config ? path.resolve(io.cwd, o.config) : null, texts: stdin };
+  if (o.fix && stdin.size > 0) throw new UsageError('--fix rewrites files; it cannot be used with standard input');
+  const checked = o.fix ? applySafeFixes(() => check(o.paths, io.cwd, options), io) : check(o.paths, io.cwd, options);
   const result = o.quiet ? onlyErrors(checked) : checked;
   const colour = useColour(o.color, io.env, o.output === null && io.isTTY);
   let text: string;
@@ -260,7 +276,11 @@ function runCheck(argv: readonly string[], io: CliIo): number {
       text = formatGithub(result);
       break;
     default:
-      text = formatText(result, { colour, width: outputWidth(o.output === null ? io.columns : undefined, io.env) }, summaryLine(result));
+      text = formatText(
+        result,
+        { colour, width: outputWidth(o.output === null ? io.columns : undefined, io.env), helpOf: (d) => fixesOf(result.analysisOf(d), d)[0]?.title },
+        summaryLine(result),
+      );
   }
   writeOutput(io, o.output, text);
   if (result.internalErrors.length > 0) {
@@ -288,38 +308,36 @@ function runExplain(argv: readonly string[], io: CliIo): number {
   return 0;
 }
 
+function runTranslateCommand(argv: readonly string[], io: CliIo): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(TRANSLATE_HELP.endsWith('\n') ? TRANSLATE_HELP : TRANSLATE_HELP + '\n');
+    return 0;
+  }
+  // runTranslate prints its usage errors through `out` too: those go to stderr.
+  const lines: string[] = [];
+  const status = runTranslate([...argv], (s: string) => lines.push(s.endsWith('\n') ? s : s + '\n'));
+  (status === 2 ? io.stderr : io.stdout)(lines.join(''));
+  return status;
+}
+
+/** The subcommands: each in its own module, one line here. */
+const SUBCOMMAND_RUNNERS: Record<string, (argv: readonly string[], io: CliIo) => number> = {
+  translate: runTranslateCommand,
+  explain: runExplain,
+  format: runFormat,
+  'import-sysfs': runImportSysfs,
+  'import-acpi': (argv, io) => runImportAcpi(argv, io, VERSION),
+  'import-dt': (argv, io) => runImportDt(argv, io, VERSION),
+  snapshot: (argv, io) => runSnapshot(argv, io, VERSION),
+  map: runMap,
+};
+
 /** Run the command line; returns the exit status. `--stdio`/`--lsp` are handled by the entry point. */
 export function main(argv: readonly string[], io: CliIo): number {
   try {
     const [first, ...rest] = argv;
-    switch (first) {
-      case 'translate':
-        if (rest.includes('--help') || rest.includes('-h')) {
-          io.stdout(TRANSLATE_HELP.endsWith('\n') ? TRANSLATE_HELP : TRANSLATE_HELP + '\n');
-          return 0;
-        }
-        {
-          // runTranslate prints its usage errors through `out` too: those go to stderr.
-          const lines: string[] = [];
-          const status = runTranslate(rest, (s: string) => lines.push(s.endsWith('\n') ? s : s + '\n'));
-          (status === 2 ? io.stderr : io.stdout)(lines.join(''));
-          return status;
-        }
-      case 'explain':
-        return runExplain(rest, io);
-      case 'import-sysfs':
-        return runImportSysfs(rest, io);
-      case 'import-acpi':
-        return runImportAcpi(rest, io, VERSION);
-      case 'import-dt':
-        return runImportDt(rest, io, VERSION);
-      case 'snapshot':
-        return runSnapshot(rest, io, VERSION);
-      case 'map':
-        return runMap(rest, io);
-      default:
-        return runCheck(argv, io);
-    }
+    const sub = first !== undefined ? SUBCOMMAND_RUNNERS[first] : undefined;
+    return sub ? sub(rest, io) : runCheck(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`iommu-check: ${escapeControl(e.message, { newlines: true })}\n`);
