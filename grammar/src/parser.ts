@@ -18,6 +18,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type * as A from './ast';
+import { didYouMean } from './spelling';
 import {
   allTokens,
   AnyArg,
@@ -71,6 +72,15 @@ const mkName = (t: IToken): A.Name => ({ span: tokSpan(t), text: t.image });
 
 function shown(image: string): string {
   return image.length > 24 ? image.slice(0, 21) + '…' : image;
+}
+
+/** `16g` → `; did you mean '16G'?` (size suffixes are upper case); '' when no fix is obvious. */
+function numberSuggestion(image: string): string {
+  const candidates = [image.toUpperCase(), image.toLowerCase(), image.replace(/[kmgtp]$/, (c) => c.toUpperCase()), image.replace(/^0X/, '0x')];
+  for (const c of candidates) {
+    if (c !== image && numberValue(c) !== undefined) return `; did you mean '${c}'?`;
+  }
+  return '';
 }
 
 /** How a token is named in a message. */
@@ -219,7 +229,7 @@ export class IommuParser extends EmbeddedActionsParser {
   private num(t: IToken): A.Num | undefined {
     const value = numberValue(t.image);
     if (value === undefined) {
-      this.errorAt(t, `malformed number '${shown(t.image)}'`);
+      this.errorAt(t, `malformed number '${shown(t.image)}'${numberSuggestion(t.image)}`);
       return undefined;
     }
     return { span: tokSpan(t), text: t.image, value };
@@ -567,14 +577,14 @@ export class IommuParser extends EmbeddedActionsParser {
         if (word === undefined) message = `unexpected ${describeToken(t)}`;
         else if (k !== undefined && ALL_BLOCK_WORDS.has(k)) message = `'${k}' is only allowed inside a block`;
         else if (k !== undefined) message = `unexpected '${k}'`;
-        else message = `unknown statement '${shown(word)}'`;
+        else message = `unknown statement '${shown(word)}'${didYouMean(word, TOP_LEVEL_KEYWORDS)}`;
       } else if (this.ctx === 'group') {
         message = `expected a device name in ${this.ctxLabel}, found ${describeToken(t)}`;
       } else {
         const label = CTX_LABEL[this.ctx];
         if (word === undefined) message = `unexpected ${describeToken(t)} in ${this.ctxLabel}`;
         else if (k !== undefined && KEYWORD_SET.has(k)) message = `'${k}' is not allowed in ${this.ctxLabel}`;
-        else message = `unknown ${label} property '${shown(word)}'`;
+        else message = `unknown ${label} property '${shown(word)}'${didYouMean(word, BLOCK_WORDS[this.ctx])}`;
       }
       this.errorAt(t, message);
     });

@@ -133,7 +133,7 @@ domain vm : paging {
 describe('help: the quick fix in the text report', () => {
   it('follows the code frame', () => {
     const dir = tmpTree({ 'vm.iommu': 'iommu smmu0 { model smmuv3 }\ndevice nic { pci 0000:01:00.0 driver vfio-pci }\ndomain vm : paging { attach nci }\n' });
-    expect(run(['vm.iommu'], { cwd: dir }).out).toBe(`vm.iommu:3:29: error unknown-name: no device or group named 'nci'
+    expect(run(['vm.iommu'], { cwd: dir }).out).toBe(`vm.iommu:3:29: error unknown-name: no device or group named 'nci'; did you mean 'nic'?
   |
 3 | domain vm : paging { attach nci }
   |                             ^^^

@@ -99,3 +99,67 @@ describe('runTranslate', () => {
     expect(lines.join('\n')).toBe(TRANSLATE_HELP);
   });
 });
+
+describe('translate --format json, warnings, dma domains, did you mean', () => {
+  const runWith = (args: string[], cwd = dir) => {
+    const out: string[] = [];
+    const warnings: string[] = [];
+    const code = runTranslate(args, (s) => out.push(s), { cwd, warn: (s) => warnings.push(s) });
+    return { code, out, warnings };
+  };
+
+  it('--format json prints the whole chain as one object', () => {
+    const r = runWith(['host.iommu', 'vf', '0x800_0040', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.warnings).toEqual([]);
+    const j = JSON.parse(r.out.join('\n'));
+    expect(j).toEqual({
+      device: 'vf',
+      pasid: null,
+      access: 'write',
+      address: '0x800_0040',
+      domain: { name: 'guest', type: 'nested' },
+      hops: [
+        { stage: 'stage-1', domain: 'guest', input: '0x800_0040', output: '0x800_0040', via: 'map', text: j.hops[0].text },
+        { stage: 'stage-2', domain: 's2', input: '0x800_0040', output: '0x809_0040', via: 'map', text: j.hops[1].text },
+      ],
+      end: { kind: 'address', pa: '0x809_0040', irqchip: 'its0', interrupt: false },
+      msi: j.msi,
+      file: { errors: 0, warnings: 0 },
+    });
+    expect(j.hops[0].text).toContain('stage 1: rmr identity map');
+    expect(j.hops[1].text).toContain('stage 2: SW_MSI slot 0 for its0');
+    expect(Object.keys(j.msi)).toContain('how');
+  });
+
+  it('a fault in json', () => {
+    const r = runWith(['host.iommu', 'vf', '0x3_0000_0000', '--format=json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out.join('\n'));
+    expect(j.end.kind).toBe('fault');
+    expect(j.end.stage).toBe('stage-1');
+    expect(j.end.at).toBe('0x3_0000_0000');
+  });
+
+  it('warns when the file has errors, and still prints the chain', () => {
+    fs.writeFileSync(path.join(dir, 'broken.iommu'), 'iommu smmu0 { model smmuv3 }\ndevice nic { pci 0000:01:00.0 driver vfio-pci }\ndomain vm : paging {\n  attach nic\n  map 0x1000 -> 0x2000 size 0x800\n}\n');
+    const r = runWith(['broken.iommu', 'nic', '0x1000']);
+    expect(r.warnings).toEqual([
+      'iommu-check translate: warning: broken.iommu has 1 error (first: broken.iommu:5:3: map-unaligned); the kernel would refuse this configuration, so the chain below may never be set up',
+    ]);
+    expect(r.out[0]).toBe('nic write 0x1000');
+  });
+
+  it('in a dma domain, says what the hover says: the kernel maps on demand, MSIs at a kernel IOVA', () => {
+    fs.writeFileSync(path.join(dir, 'dma.iommu'), 'iommu smmu0 { model smmuv3 }\nirqchip its0 { model gicv3-its base 0x0808_0000 }\ndevice nvme { pci 0000:01:00.0 msi its0 driver nvme }\ndomain host : dma { attach nvme }\n');
+    const r = runWith(['dma.iommu', 'nvme', '0x1000']);
+    expect(r.out.at(-1)).toMatch(/^note: 'host' is a dma domain: the kernel maps buffers on demand \(dma_map_\*\), so only its explicit maps are known here; its MSI doorbell is mapped at an IOVA the kernel allocates \(/);
+    expect(JSON.parse(runWith(['dma.iommu', 'nvme', '0x1000', '--format', 'json']).out.join('\n')).msi.kind).toBe('kernel');
+  });
+
+  it('suggests device names and options', () => {
+    expect(runWith(['host.iommu', 'vff', '0x1000']).out).toEqual(["iommu-check translate: no device named 'vff' in host.iommu; did you mean 'vf'?"]);
+    expect(runWith(['host.iommu', 'vf', '0x1000', '--pasdi', '3']).out[0]).toMatch(/^iommu-check translate: unknown option '--pasdi'; did you mean '--pasid'\?/);
+    expect(runWith(['host.iommu', 'vf', '0x1000', '--format', 'jsno']).out).toEqual(["iommu-check translate: --format: 'jsno' is not one of text, json; did you mean 'json'?"]);
+  });
+});

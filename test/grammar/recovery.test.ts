@@ -32,8 +32,8 @@ domain tail : nested {
 
   it('reports each error exactly once, at the offending token', () => {
     expect(at).toEqual([
-      [1, 'devce', "unknown statement 'devce'"],
-      [3, 'mdoel', "unknown iommu property 'mdoel'"],
+      [1, 'devce', "unknown statement 'devce'; did you mean 'device'?"],
+      [3, 'mdoel', "unknown iommu property 'mdoel'; did you mean 'model'?"],
       [4, '}', "expected a number after 'ias', found '}'"],
       [6, '{', "expected '}' to close device 'nic2'"],
       [15, '{', "expected '}' to close domain 'tail'"],
@@ -66,13 +66,13 @@ domain tail : nested {
 describe('one typo, one error', () => {
   const cases: [string, string[], string[]][] = [
     // [text, errors as 'text: message', statements after]
-    ['devce nic { pci 01:00.0 iommu smmu0 }\ndevice ok { }', ["devce: unknown statement 'devce'"], ['device ok']],
-    ['bakcend iommufd\niommu a { model vtd }', ["bakcend: unknown statement 'bakcend'"], ['iommu a']],
-    ['iommu a { mdoel smmuv3 ias 48 }', ["mdoel: unknown iommu property 'mdoel'"], ['iommu a']],
+    ['devce nic { pci 01:00.0 iommu smmu0 }\ndevice ok { }', ["devce: unknown statement 'devce'; did you mean 'device'?"], ['device ok']],
+    ['bakcend iommufd\niommu a { model vtd }', ["bakcend: unknown statement 'bakcend'; did you mean 'backend'?"], ['iommu a']],
+    ['iommu a { mdoel smmuv3 ias 48 }', ["mdoel: unknown iommu property 'mdoel'; did you mean 'model'?"], ['iommu a']],
     ['iommu a { model smmuv3 ias\n oas 44 }', ["ias: expected a number after 'ias'"], ['iommu a']],
     ['iommu a { ias foo oas 44 }', ["foo: expected a number after 'ias', found 'foo'"], ['iommu a']],
     ['iommu a { isolated ias 48 }', ["isolated: 'isolated' is not allowed in iommu 'a'"], ['iommu a']],
-    ['device a { drvier vfio-pci iommu x }', ["drvier: unknown device property 'drvier'"], ['device a']],
+    ['device a { drvier vfio-pci iommu x }', ["drvier: unknown device property 'drvier'; did you mean 'driver'?"], ['device a']],
     ['device a { driver }', ["}: expected a driver name after 'driver', found '}'"], ['device a']],
     ['device a { pci }', ["}: expected a PCI address (SSSS:BB:DD.F) after 'pci', found '}'"], ['device a']],
     ['device a { 48 iommu x }', ["48: unexpected number '48' in device 'a'"], ['device a']],

@@ -62,7 +62,7 @@ describe('numbers', () => {
     });
   }
   it('malformed numbers are one syntax error each', () => {
-    expect(errs('page-size 4k')).toEqual(["4k: malformed number '4k'"]);
+    expect(errs('page-size 4k')).toEqual(["4k: malformed number '4k'; did you mean '4K'?"]);
     expect(errs('page-size 0x')).toEqual(["0x: malformed number '0x'"]);
     expect(errs('page-size 0b102')).toEqual(["0b102: malformed number '0b102'"]);
     expect(numberValue('64KK')).toBeUndefined();

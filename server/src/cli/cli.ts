@@ -14,7 +14,7 @@ import { formatText } from './textReport';
 import { runFormat } from './formatCommand';
 import { fixesOf } from './fixes';
 import { applySafeFixes } from './fixCommand';
-import { didYouMean } from '../spelling';
+import { didYouMean } from '../../../grammar/src/spelling';
 import { runImportSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
 import { runImportDt } from './import-dt';
@@ -315,7 +315,10 @@ function runTranslateCommand(argv: readonly string[], io: CliIo): number {
   }
   // runTranslate prints its usage errors through `out` too: those go to stderr.
   const lines: string[] = [];
-  const status = runTranslate([...argv], (s: string) => lines.push(s.endsWith('\n') ? s : s + '\n'));
+  const status = runTranslate([...argv], (s: string) => lines.push(s.endsWith('\n') ? s : s + '\n'), {
+    cwd: io.cwd,
+    warn: (s) => io.stderr(s.endsWith('\n') ? s : s + '\n'),
+  });
   (status === 2 ? io.stderr : io.stdout)(lines.join(''));
   return status;
 }

@@ -4,7 +4,7 @@
 import { explainText, FAMILY_TITLE } from '../checks/explanation';
 import { CHECK_BY_CODE, CHECKS, type Family } from '../checks/registry';
 import { UsageError } from './io';
-import { editDistance } from '../spelling';
+import { editDistance } from '../../../grammar/src/spelling';
 
 export function explainList(): string {
   const width = Math.max(...CHECKS.map((c) => c.code.length));

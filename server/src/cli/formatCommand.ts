@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatText } from '../ide/format';
 import { ParseCache } from '../model/workspace';
-import { didYouMean } from '../spelling';
+import { didYouMean } from '../../../grammar/src/spelling';
 import { collectInputs } from './check';
 import { unifiedDiff } from './diff';
 import { fsReason, UsageError, type CliIo } from './io';

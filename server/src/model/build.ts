@@ -43,10 +43,10 @@ import {
   type TopologyModel,
 } from './types';
 import { includeOrder, type LoadedSources } from './workspace';
-import { closest } from '../spelling';
 import { ACS_FLAGS, deriveGroups, PORT_KINDS, type AcsFlagName, type TopologyNode } from './topology';
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 import { BASELINE_KERNEL, GATES, kernelText, since, type KernelVersion } from './kernel';
+import { closest, didYouMean, suggestionText } from '../../../grammar/src/spelling';
 
 
 interface Ctx {
@@ -56,6 +56,8 @@ interface Ctx {
   /** Declarations that contain a syntax error or an unresolved reference. */
   broken: Set<Symbol>;
   current: Symbol | null;
+  /** Unknown names given a suggestion so far. */
+  suggested: number;
 }
 
 function syntaxDiagnostics(files: SourceFile[]): Diagnostic[] {
@@ -128,7 +130,8 @@ function markBroken(ctx: Ctx): void {
 function oneOf<T extends string>(ctx: Ctx, file: SourceFile, name: ast.Name | undefined, allowed: readonly T[], what: string): T | null {
   if (!name) return null;
   if ((allowed as readonly string[]).includes(name.text)) return name.text as T;
-  report(ctx, 'bad-value', { file, span: name.span }, `'${name.text}' is not a valid ${what}; expected ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  const hint = didYouMean(name.text, allowed);
+  report(ctx, 'bad-value', { file, span: name.span }, `'${name.text}' is not a valid ${what}${hint}${hint ? ' Expected' : '; expected'} ${allowed.map((a) => `'${a}'`).join(', ')}`);
   markBroken(ctx);
   return null;
 }
@@ -168,15 +171,19 @@ const KIND_WORD: Record<SymbolKind, string> = {
   domain: 'a domain',
 };
 
+/** Unknown names that get a "did you mean" in their message. */
+const MAX_SUGGESTED = 200;
+
 function lookup<K extends SymbolKind>(ctx: Ctx, file: SourceFile, name: ast.Name | undefined, kinds: readonly K[], role: string): Extract<Symbol, { kind: K }> | null {
   if (!name) return null;
   const loc = { file, span: name.span };
   const sym = ctx.symbols.get(name.text) ?? null;
   ctx.references.push({ loc, name: name.text, target: sym });
   if (!sym) {
-    // the names of the right kind closest to it, for the quick fix
-    const candidates = closest(name.text, [...ctx.symbols.values()].filter((s) => (kinds as readonly string[]).includes(s.kind)).map((s) => s.name));
-    report(ctx, 'unknown-name', loc, `no ${kinds.join(' or ')} named '${name.text}'`, [], { candidates });
+    // the names of the right kind closest to it, for the message and the quick fix (for the first
+    // names only: a file of thousands of typos stays fast)
+    const candidates = ctx.suggested++ < MAX_SUGGESTED ? closest(name.text, [...ctx.symbols.values()].filter((s) => (kinds as readonly string[]).includes(s.kind)).map((s) => s.name)) : [];
+    report(ctx, 'unknown-name', loc, `no ${kinds.join(' or ')} named '${name.text}'${suggestionText(candidates)}`, [], { candidates });
     markBroken(ctx);
     return null;
   }
@@ -208,7 +215,7 @@ function declKind(st: ast.TopStatement): SymbolKind | null {
 export function buildConfiguration(sources: LoadedSources): Configuration {
   const files = sources.files;
   const root = files[0]!;
-  const ctx: Ctx = { diags: [...syntaxDiagnostics(files), ...sources.diagnostics], symbols: new Map(), references: [], broken: new Set(), current: null };
+  const ctx: Ctx = { diags: [...syntaxDiagnostics(files), ...sources.diagnostics], symbols: new Map(), references: [], broken: new Set(), current: null, suggested: 0 };
 
   const iommus: Iommu[] = [];
   const irqchips: Irqchip[] = [];

@@ -4,7 +4,7 @@
 import type { Analysis } from '../../engine';
 import type { SourceFile, Symbol } from '../../model/types';
 import { statementAt, symbolAt } from '../common';
-import { editDistance } from '../../spelling';
+import { editDistance } from '../../../../grammar/src/spelling';
 import type { Subject } from './build';
 
 export type SubjectQuery = { domain: string } | { device: string } | { all: true };
