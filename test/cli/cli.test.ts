@@ -245,7 +245,9 @@ describe('rule settings', () => {
     const cases: [string, string][] = [
       ['{ "rules": ', 'iommu-check: .iommu-check.json: invalid JSON: '],
       ['[]', 'iommu-check: .iommu-check.json: expected an object like { "rules": { "CODE": "off" } }'],
-      ['{ "rule": {} }', `iommu-check: .iommu-check.json: unknown key 'rule' (only "rules" is allowed)`],
+      ['{ "rule": {} }', `iommu-check: .iommu-check.json: unknown key 'rule'; did you mean 'rules'? (only "rules" is allowed)`],
+      ['{ "rules": { "map-overlpa": "off" } }', "iommu-check: .iommu-check.json: unknown check code 'map-overlpa'; did you mean 'map-overlap'?"],
+      ['{ "rules": { "map-overlap": "warnign" } }', 'iommu-check: .iommu-check.json: rule map-overlap: "warnign" is not one of off, information, warning, error; did you mean \'warning\'?'],
       ['{ "rules": { "nope": "off" } }', "iommu-check: .iommu-check.json: unknown check code 'nope'"],
       ['{ "rules": { "map-overlap": "fatal" } }', 'iommu-check: .iommu-check.json: rule map-overlap: "fatal" is not one of off, information, warning, error'],
     ];
@@ -352,7 +354,7 @@ describe('explain', () => {
 
   it('refuses an unknown code with a hint, exit status 2', () => {
     const r = run(['explain', 'group-splt'], { cwd: '/' });
-    expect(r).toEqual({ code: 2, out: '', err: "iommu-check: unknown check code 'group-splt'; did you mean group-split? (run 'iommu-check explain' for the list)\n" });
+    expect(r).toEqual({ code: 2, out: '', err: "iommu-check: unknown check code 'group-splt'; did you mean 'group-split'? (run 'iommu-check explain' for the list)\n" });
   });
 });
 

@@ -98,25 +98,30 @@ describe('unifiedDiff', () => {
 });
 
 describe('--fix', () => {
-  const TYPO = `iommu smmu0 { model smmuv3 }
+  const UNALIGNED = `iommu smmu0 { model smmuv3 }
 device nic { pci 0000:01:00.0 driver vfio-pci }
 domain vm : paging {
-  attach nci
+  attach nic
   map 0x1000 -> 0x2000 size 0x800
 }
 `;
 
-  it('applies the safe fixes, says what it changed, and reports what remains', () => {
-    const dir = tmpTree({ 'vm.iommu': TYPO });
-    const r = run(['--fix', '--format', 'json', 'vm.iommu'], { cwd: dir });
-    expect(r.err).toBe("fixed vm.iommu:4:10: unknown-name: Did you mean 'nic'?\niommu-check: --fix: 1 problem fixed in 1 file\n");
-    expect(fs.readFileSync(path.join(dir, 'vm.iommu'), 'utf8')).toBe(TYPO.replace('attach nci', 'attach nic'));
-    // widening a map changes what is mapped: a person decides, --fix does not
+  it('applies the fixes the checks mark safe, says what it changed, and reports what remains', () => {
+    const dir = tmpTree({ 'vm.iommu': UNALIGNED, 'typo.iommu': UNALIGNED.replace('attach nic', 'attach nci').replace('size 0x800', 'size 4K') });
+    const r = run(['--fix', '--format', 'json', 'vm.iommu', 'typo.iommu'], { cwd: dir });
+    expect(r.err).toBe('fixed vm.iommu:5:3: map-unaligned: Widen the map to 4K pages: 0x1000..0x1fff\niommu-check: --fix: 1 problem fixed in 1 file\n');
+    expect(fs.readFileSync(path.join(dir, 'vm.iommu'), 'utf8')).toBe(UNALIGNED.replace('size 0x800', 'size 4K'));
+    // which name was meant is a person's choice: the typo stays, with its suggestion
+    expect(fs.readFileSync(path.join(dir, 'typo.iommu'), 'utf8')).toContain('attach nci');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).files[0].diagnostics.map((d: { code: string }) => d.code)).toEqual(['map-unaligned']);
+    const report = JSON.parse(r.out);
+    expect(report.files.map((f: { path: string; diagnostics: { code: string; message: string }[] }) => [f.path, f.diagnostics.map((d) => d.message)])).toEqual([
+      ['vm.iommu', []],
+      ['typo.iommu', ["no device or group named 'nci'; did you mean 'nic'?"]],
+    ]);
   });
 
-  it('does not guess between several names', () => {
+  it('with nothing safe to fix, says so and changes nothing', () => {
     const text = 'iommu smmu0 { model smmuv3 }\ndevice nia { pci 0000:01:00.0 }\ndevice nib { pci 0000:02:00.0 }\ndomain vm : paging { attach nic }\n';
     const dir = tmpTree({ 'vm.iommu': text });
     const r = run(['--fix', 'vm.iommu'], { cwd: dir });
@@ -126,7 +131,7 @@ domain vm : paging {
   });
 
   it('refuses standard input', () => {
-    expect(run(['--fix', '-'], { cwd: '/', stdin: TYPO }).err).toBe('iommu-check: --fix rewrites files; it cannot be used with standard input\n');
+    expect(run(['--fix', '-'], { cwd: '/', stdin: UNALIGNED }).err).toBe('iommu-check: --fix rewrites files; it cannot be used with standard input\n');
   });
 });
 

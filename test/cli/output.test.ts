@@ -147,3 +147,20 @@ describe('terminal helpers', () => {
     expect(wrapText('  one two three four', 12, '    ')).toEqual(['  one two', '    three', '    four']);
   });
 });
+
+describe('did you mean, for check codes', () => {
+  const dir = tmpTree({ 'clean.iommu': CLEAN });
+  it('in --rule, for the code and the severity', () => {
+    expect(run(['--rule', 'map-overlpa=off', 'clean.iommu'], { cwd: dir }).err).toBe(
+      "iommu-check: --rule: unknown check code 'map-overlpa'; did you mean 'map-overlap'? (run 'iommu-check explain' for the list)\n",
+    );
+    expect(run(['--rule', 'map-overlap=of', 'clean.iommu'], { cwd: dir }).err).toBe(
+      "iommu-check: --rule map-overlap: 'of' is not one of off, information, warning, error; did you mean 'off'?\n",
+    );
+  });
+  it('in explain', () => {
+    expect(run(['explain', 'unmaped-doorbell'], { cwd: dir }).err).toBe(
+      "iommu-check: unknown check code 'unmaped-doorbell'; did you mean 'unmapped-doorbell'? (run 'iommu-check explain' for the list)\n",
+    );
+  });
+});

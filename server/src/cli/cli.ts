@@ -61,8 +61,8 @@ Options for checking:
   --config FILE                          rule settings { "rules": { "CODE": "off" } }; default: the
                                          nearest .iommu-check.json upward from each checked file
   --quiet, -q                            report errors only
-  --fix                                  apply the quick fixes that need no choice (a mistyped name
-                                         with one candidate), say what changed, report the rest
+  --fix                                  apply the quick fixes that need no choice by a person,
+                                         say what changed, report the rest
   --stdin-filename NAME                  check standard input ('-') as NAME: shown in messages, and
                                          placed there for includes and config discovery
   --color[=auto|always|never]            colour; auto (default): on a terminal, unless NO_COLOR is

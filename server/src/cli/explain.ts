@@ -4,7 +4,7 @@
 import { explainText, FAMILY_TITLE } from '../checks/explanation';
 import { CHECK_BY_CODE, CHECKS, type Family } from '../checks/registry';
 import { UsageError } from './io';
-import { editDistance } from '../../../grammar/src/spelling';
+import { didYouMean } from '../../../grammar/src/spelling';
 
 export function explainList(): string {
   const width = Math.max(...CHECKS.map((c) => c.code.length));
@@ -25,9 +25,7 @@ export function explainList(): string {
 export function explainCode(code: string): string {
   const c = CHECK_BY_CODE.get(code);
   if (!c) {
-    const near = CHECKS.map((k) => k.code).filter((k) => editDistance(k, code) <= 3 || k.includes(code));
-    const hint = near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : '';
-    throw new UsageError(`unknown check code '${code}'${hint} (run 'iommu-check explain' for the list)`);
+    throw new UsageError(`unknown check code '${code}'${didYouMean(code, CHECKS.map((k) => k.code))} (run 'iommu-check explain' for the list)`);
   }
   return explainText(c);
 }

@@ -5,6 +5,7 @@
 // is a problem with a place in that file: the command line stops on it, the editor shows it.
 
 import * as path from 'node:path';
+import { didYouMean } from '../../../grammar/src/spelling';
 import { CHECK_BY_CODE } from '../checks/registry';
 import type { RuleSetting, RuleSettings } from '../engine';
 
@@ -47,13 +48,13 @@ export function parseRuleConfig(text: string): { rules: RuleSettings } | { probl
   const rules: RuleSettings = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     if (key === '$schema') continue;
-    if (key !== 'rules') return fail(`unknown key '${key}' (only "rules" is allowed)`, keySpan(text, key));
+    if (key !== 'rules') return fail(`unknown key '${key}'${didYouMean(key, ['rules'])} (only "rules" is allowed)`, keySpan(text, key));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return fail(`"rules" must be an object mapping check codes to ${RULE_SETTINGS.join('|')}`, keySpan(text, key));
     }
     for (const [code, setting] of Object.entries(value as Record<string, unknown>)) {
-      if (!CHECK_BY_CODE.has(code)) return fail(`unknown check code '${code}' (run 'iommu-check explain' for the list)`, keySpan(text, code));
-      if (!isRuleSetting(setting)) return fail(`rule ${code}: ${JSON.stringify(setting)} is not one of ${RULE_SETTINGS.join(', ')}`, keySpan(text, code));
+      if (!CHECK_BY_CODE.has(code)) return fail(`unknown check code '${code}'${didYouMean(code, CHECK_BY_CODE.keys())} (run 'iommu-check explain' for the list)`, keySpan(text, code));
+      if (!isRuleSetting(setting)) return fail(`rule ${code}: ${JSON.stringify(setting)} is not one of ${RULE_SETTINGS.join(', ')}${typeof setting === 'string' ? didYouMean(setting, RULE_SETTINGS) : ''}`, keySpan(text, code));
       rules[code] = setting;
     }
   }
