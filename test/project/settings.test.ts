@@ -19,7 +19,7 @@ describe('.iommu-check.json', () => {
     };
     expect(problem('{ "rules": { "nope": "off" } }')).toEqual(["unknown check code 'nope' (run 'iommu-check explain' for the list)", '"nope"']);
     expect(problem('{ "rules": { "map-overlap": "fatal" } }')).toEqual(['rule map-overlap: "fatal" is not one of off, information, warning, error', '"map-overlap"']);
-    expect(problem('{ "rule": {} }')).toEqual([`unknown key 'rule' (only "rules" is allowed)`, '"rule"']);
+    expect(problem('{ "rule": {} }')).toEqual([`unknown key 'rule'; did you mean 'rules'? (only "rules" is allowed)`, '"rule"']);
     expect(problem('{ "rules": [] }')).toEqual(['"rules" must be an object mapping check codes to off|information|warning|error', '"rules"']);
     expect(problem('[]')).toEqual(['expected an object like { "rules": { "CODE": "off" } }', '[]']);
     expect(problem('{ "rules": { x } }')).toEqual(['invalid JSON: …', 'x']);
