@@ -118,7 +118,7 @@ describe('workspace', () => {
     const bad = await s.until(() => s.diagnostics.get(s.uri('lib/.iommu-check.json'))?.diagnostics[0]);
     expect([bad.code, bad.message, bad.range]).toEqual([
       'invalid-config',
-      "unknown check code 'unused-objekt' (run 'iommu-check explain' for the list)",
+      "unknown check code 'unused-objekt'; did you mean 'unused-object'? (run 'iommu-check explain' for the list)",
       { start: { line: 0, character: 13 }, end: { line: 0, character: 28 } },
     ]);
     // the broken file's settings are not used: the check is back on
