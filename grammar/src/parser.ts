@@ -429,26 +429,18 @@ export class IommuParser extends EmbeddedActionsParser {
 
   private cmdlineStmt = this.RULE('cmdlineStmt', (): A.CmdlineStmt => {
     const k = this.CONSUME(kw('cmdline'));
-    let tok: IToken | undefined;
-    let stray: IToken | undefined;
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => { tok = this.CONSUME(StringLit); } },
-        { GATE: () => this.strayAhead('string'), ALT: () => { stray = this.CONSUME(AnyArg); } },
-        { ALT: () => undefined },
-      ],
-    });
-    return this.ACTION(() => {
-      let value: A.Str | undefined;
-      if (tok) value = { span: tokSpan(tok), text: tok.image, value: stringValue(tok.image).value };
-      else this.missing('the quoted kernel command line', k, stray);
-      return { kind: 'cmdline', span: this.stmtSpan(k), keyword: tokSpan(k), value };
-    });
+    const value = this.quotedString(k, 'the quoted kernel command line');
+    return this.ACTION(() => ({ kind: 'cmdline', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
   });
 
   private includeStmt = this.RULE('includeStmt', (): A.IncludeStmt => {
     const k = this.CONSUME(kw('include'));
+    const path = this.quotedString(k, 'a quoted path');
+    return this.ACTION(() => ({ kind: 'include', span: this.stmtSpan(k), keyword: tokSpan(k), path }));
+  });
+
+  /** The string argument of keyword `k` (`include`, `cmdline`); `what` names it when it is missing. */
+  private quotedString(k: IToken, what: string): A.Str | undefined {
     let tok: IToken | undefined;
     let stray: IToken | undefined;
     this.OR({
@@ -460,12 +452,11 @@ export class IommuParser extends EmbeddedActionsParser {
       ],
     });
     return this.ACTION(() => {
-      let path: A.Str | undefined;
-      if (tok) path = { span: tokSpan(tok), text: tok.image, value: stringValue(tok.image).value };
-      else this.missing('a quoted path', k, stray);
-      return { kind: 'include', span: this.stmtSpan(k), keyword: tokSpan(k), path };
+      if (tok) return { span: tokSpan(tok), text: tok.image, value: stringValue(tok.image).value };
+      this.missing(what, k, stray);
+      return undefined;
     });
-  });
+  }
 
   private expectStmt = this.RULE('expectStmt', (): A.ExpectStmt => {
     const k = this.CONSUME(kw('expect'));
