@@ -123,7 +123,7 @@ describe('npm pack, then npm install -g into an empty prefix', { timeout: 60_000
     child.kill();
     const msg = JSON.parse(reply);
     expect(msg.id).toBe(1);
-    expect(msg.result.serverInfo.name).toBe('iommu-check');
+    expect(msg.result.serverInfo).toEqual({ name: 'iommu-check', version: VERSION });
     expect(msg.result.capabilities.hoverProvider).toBe(true);
   });
 });

@@ -3,7 +3,6 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import pkg from '../../../package.json';
 import type { RuleSettings } from '../engine';
 import { check, type CheckResult } from './check';
 import { parseRuleOption } from './config';
@@ -23,9 +22,9 @@ import { runSnapshot } from './snapshot';
 import { runMap } from './map';
 import { runTranslate, TRANSLATE_HELP } from './translate';
 
-declare const IOMMU_CHECK_VERSION: string | undefined;
+import { VERSION } from '../version';
 
-export const VERSION: string = typeof IOMMU_CHECK_VERSION === 'string' ? IOMMU_CHECK_VERSION : pkg.version;
+export { VERSION };
 
 export const HELP = `iommu-check ${VERSION} — static checker for IOMMU configurations (*.iommu)
 

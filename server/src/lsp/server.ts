@@ -23,6 +23,7 @@ import { registerFeatures } from './handlers';
 import { OwnerClient } from './ownerClient';
 import type { CheckedMessage } from './protocol';
 import { CheckScheduler } from './scheduler';
+import { VERSION } from '../version';
 
 const STATUS = 'iommu-check/status';
 
@@ -78,7 +79,7 @@ export function startServer(): void {
     caps.watch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const init = params.initializationOptions as { rules?: unknown } | undefined;
     if (init?.rules) owner.update({ overrides: cleanRules(init.rules) });
-    return { capabilities: CAPABILITIES, serverInfo: { name: 'iommu-check' } };
+    return { capabilities: CAPABILITIES, serverInfo: { name: 'iommu-check', version: VERSION } };
   });
 
   async function readSettings(): Promise<void> {
