@@ -68,6 +68,23 @@ describe('format', () => {
     expect(run(['format', '-'], { cwd: dir, stdin: UNFORMATTED })).toEqual({ code: 0, out: FORMATTED, err: '' });
   });
 
+  it('--stdin-filename names standard input in the diff and in messages', () => {
+    const dir = tmpTree({});
+    const check = run(['format', '--check', '--stdin-filename', 'board/nic.iommu', '-'], { cwd: dir, stdin: UNFORMATTED });
+    expect(check.code).toBe(1);
+    expect(check.out.split('\n').slice(0, 2)).toEqual(['--- a/board/nic.iommu', '+++ b/board/nic.iommu']);
+    expect(run(['format', '--stdin-filename=bad.iommu', '-'], { cwd: dir, stdin: 'iommu smmu0 { model\n' })).toEqual({
+      code: 2,
+      out: 'iommu smmu0 { model\n',
+      err: 'iommu-check: format: bad.iommu has syntax errors; left unchanged\n',
+    });
+    expect(run(['format', '--stdin-filename', 'x.iommu', 'a.iommu'], { cwd: dir })).toEqual({
+      code: 2,
+      out: '',
+      err: "iommu-check: format: --stdin-filename names standard input, which is read only when '-' is among the paths\n",
+    });
+  });
+
   it('suggests its options', () => {
     expect(run(['format', '--chek', 'x'], { cwd: '/' }).err).toBe("iommu-check: format: unknown option '--chek'; did you mean '--check'? (see iommu-check format --help)\n");
   });

@@ -13,28 +13,36 @@ import { unifiedDiff } from './diff';
 import { fsReason, UsageError, type CliIo } from './io';
 import { escapeControl } from './terminal';
 
-export const FORMAT_HELP = `Usage: iommu-check format [--check] PATH...
+export const FORMAT_HELP = `Usage: iommu-check format [--check] [--stdin-filename NAME] PATH...
 
 Rewrites each file (a directory means every *.iommu below it) in the canonical layout the editor's
 "Format Document" uses: two-space indentation, one statement per line, the '->' of consecutive maps
 aligned, comments kept. '-' formats standard input to standard output.
 
-  --check    change nothing; print a unified diff of each file that is not formatted
+  --check                 change nothing; print a unified diff of each file that is not formatted
+  --stdin-filename NAME   format standard input ('-') as NAME: the name messages and the diff show
 
 Exit status: 0 formatted (or, with --check, nothing to change); 1 with --check, some file would
 change; 2 usage error, unreadable file, or a file with syntax errors (left unchanged).
 `;
 
-const OPTIONS = ['--check', '--help'];
+const OPTIONS = ['--check', '--help', '--stdin-filename'];
 
 export function runFormat(argv: readonly string[], io: CliIo): number {
   let checkOnly = false;
   const paths: string[] = [];
   let onlyPaths = false;
-  for (const a of argv) {
+  let stdinName: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
     if (onlyPaths || a === '-' || !a.startsWith('-')) paths.push(a);
     else if (a === '--') onlyPaths = true;
     else if (a === '--check') checkOnly = true;
+    else if (a === '--stdin-filename' || a.startsWith('--stdin-filename=')) {
+      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError('format: --stdin-filename needs a name');
+      stdinName = value;
+    }
     else if (a === '--help' || a === '-h') {
       io.stdout(FORMAT_HELP);
       return 0;
@@ -43,17 +51,20 @@ export function runFormat(argv: readonly string[], io: CliIo): number {
   if (paths.length === 0) throw new UsageError('format: no files (usage: iommu-check format [--check] PATH...)');
   const cache = new ParseCache();
 
+  if (stdinName !== null && !paths.includes('-')) throw new UsageError("format: --stdin-filename names standard input, which is read only when '-' is among the paths");
   if (paths.includes('-')) {
     if (paths.length > 1) throw new UsageError("format: '-' (standard input) cannot be mixed with files");
     const text = io.readStdin().toString('utf8');
-    const formatted = formatText(cache.get(path.join(io.cwd, '<stdin>'), text));
+    const name = stdinName ?? '<stdin>';
+    const shown = escapeControl(name, { newlines: true });
+    const formatted = formatText(cache.get(path.resolve(io.cwd, name), text));
     if (formatted === null) {
-      io.stderr('iommu-check: format: <stdin> has syntax errors; left unchanged\n');
+      io.stderr(`iommu-check: format: ${shown} has syntax errors; left unchanged\n`);
       io.stdout(text);
       return 2;
     }
     if (checkOnly) {
-      io.stdout(unifiedDiff('<stdin>', text, formatted));
+      io.stdout(unifiedDiff(shown, text, formatted));
       return formatted === text ? 0 : 1;
     }
     io.stdout(formatted);
