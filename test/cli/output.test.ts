@@ -2,7 +2,7 @@
 // from the input escaped, --quiet, colour from --color / FORCE_COLOR / NO_COLOR, did-you-mean.
 
 import { describe, expect, it } from 'vitest';
-import { escapeControl, groupHex, useColour, wrapText } from '../../server/src/cli/terminal';
+import { displayWidth, escapeControl, groupHex, useColour, wrapText } from '../../server/src/cli/terminal';
 import { CLEAN, MIXED, run, tmpTree } from './helpers';
 
 describe('input that is not UTF-8 text', () => {
@@ -61,6 +61,22 @@ describe('control characters from the input', () => {
   it('escapeControl writes C0, DEL, C1 and bidi controls as escapes; tabs only on request', () => {
     expect(escapeControl('a\x00b\x1bc\x7fd\x9be\u202ef\u2066g\th\ni')).toBe('a\\x00b\\x1bc\\x7fd\\x9be\\u{202e}f\\u{2066}g\\th\ni');
     expect(escapeControl('a\tb\nc', { tabs: false, newlines: true })).toBe('a\tb\\nc');
+  });
+});
+
+describe('code frames', () => {
+  it('put the carets under the characters as a terminal draws them: wide characters take two columns, combining marks none', () => {
+    const dir = tmpTree({ 'w.iommu': 'iommu smmu0 { model smmuv3 }\n/* \u7f51\u5361 */ include "\u7f51\u5361-e\u0301.iommu"\n' });
+    const r = run(['w.iommu'], { cwd: dir });
+    expect(r.out.split('\n').slice(2, 5)).toEqual([
+      '  |',
+      '2 | /* \u7f51\u5361 */ include "\u7f51\u5361-e\u0301.iommu"',
+      '  |                    ^^^^^^^^^^^^^^',
+    ]);
+  });
+
+  it('displayWidth counts terminal columns', () => {
+    expect([displayWidth('abc'), displayWidth('\u7f51\u5361'), displayWidth('e\u0301'), displayWidth('\u{1f600}x'), displayWidth('\u{1d400}')]).toEqual([3, 4, 1, 3, 1]);
   });
 });
 

@@ -6,7 +6,7 @@
 
 import type { Diagnostic, Loc, SourceFile } from '../model/types';
 import type { CheckResult } from './check';
-import { escapeControl, groupHex, painter, wrapText, type Paint } from './terminal';
+import { displayWidth, escapeControl, groupHex, painter, wrapText, type Paint } from './terminal';
 
 export interface TextOptions {
   colour: boolean;
@@ -103,7 +103,9 @@ function frameLines(loc: Loc): FrameLine[] {
       a -= shift;
       b = Math.min(b - shift, text.length + 1);
     }
-    out.push({ number: l + 1, text, mark: [a, b] });
+    // markers go under the characters as the terminal draws them (wide and combining characters)
+    const left = displayWidth(text.slice(0, a));
+    out.push({ number: l + 1, text, mark: [left, left + Math.max(1, displayWidth(text.slice(a, b)))] });
   }
   return out;
 }
