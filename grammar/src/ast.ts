@@ -263,8 +263,20 @@ export interface AcsProp extends StmtBase {
 export interface ConventionalProp extends StmtBase {
   kind: 'conventional';
 }
+/** `physfn NAME`: the device is an SR-IOV virtual function of the physical function NAME. */
+export interface PhysfnProp extends StmtBase {
+  kind: 'physfn';
+  ref?: Name;
+}
+/** `dma-alias PCI…`: requester IDs the device's DMA also carries (the kernel's dma_alias_mask, quirks). */
+export interface DmaAliasProp extends StmtBase {
+  kind: 'dma-alias';
+  values: Pci[];
+}
 export type DeviceProp =
   | PortProp
+  | PhysfnProp
+  | DmaAliasProp
   | BehindProp
   | AcsProp
   | ConventionalProp

@@ -108,7 +108,7 @@ export const BLOCK_KEYWORDS: Record<BlockKind, readonly string[]> = {
     'default-domain',
   ],
   irqchip: ['model', 'base', 'doorbell', 'isolated', 'not-isolated'],
-  device: ['pci', 'iommu', 'msi', 'driver', 'reserved', 'sw-msi', 'pasid', 'port', 'behind', 'acs', 'conventional'],
+  device: ['pci', 'iommu', 'msi', 'driver', 'reserved', 'sw-msi', 'pasid', 'port', 'behind', 'acs', 'conventional', 'physfn', 'dma-alias'],
   domain: ['iommu', 'nest-parent', 'parent', 'stage1', 'attach', 'map', 'rmr', 'msi-bind', 'pasid-table'],
 };
 

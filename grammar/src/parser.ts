@@ -782,6 +782,8 @@ export class IommuParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.behindProp) },
         { ALT: () => this.SUBRULE(this.acsProp) },
         { ALT: () => this.SUBRULE(this.conventionalProp) },
+        { ALT: () => this.SUBRULE(this.physfnProp) },
+        { ALT: () => this.SUBRULE(this.dmaAliasProp) },
         { ALT: () => this.unknownProp() },
       ],
     }),
@@ -1003,6 +1005,25 @@ export class IommuParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       if (flags.length === 0) this.errorAt(k, "expected ACS flags after 'acs' (sv tb rr cr uf ec dt, or none)");
       return { kind: 'acs', span: this.stmtSpan(k), keyword: tokSpan(k), flags };
+    });
+  });
+
+  private physfnProp = this.RULE('physfnProp', (): A.PhysfnProp => {
+    const k = this.CONSUME(kw('physfn'));
+    const ref = this.SUBRULE(this.expectName, { ARGS: ['the physical function (device) name'] });
+    return this.ACTION(() => ({ kind: 'physfn', span: this.stmtSpan(k), keyword: tokSpan(k), ref }));
+  });
+
+  private dmaAliasProp = this.RULE('dmaAliasProp', (): A.DmaAliasProp => {
+    const k = this.CONSUME(kw('dma-alias'));
+    const values: A.Pci[] = [];
+    this.MANY(() => {
+      const t = this.CONSUME(PciAddr);
+      this.ACTION(() => values.push(pci(t)));
+    });
+    return this.ACTION(() => {
+      if (values.length === 0) this.errorAt(k, "expected PCI addresses after 'dma-alias' (SSSS:BB:DD.F)");
+      return { kind: 'dma-alias', span: this.stmtSpan(k), keyword: tokSpan(k), values };
     });
   });
 

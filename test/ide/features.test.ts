@@ -59,6 +59,24 @@ domain s2 : paging { nest-parent }
     expect(complete(base + 'domain n : nested { parent $0 }')).toContain('s2');
     expect(complete(base.replace('device nic { }', 'device nic { iommu sm$0 }'))).toEqual(['smmu0']);
   });
+  it('PCI topology: port kinds after port, bridges after behind, physical functions after physfn, ACS flags after acs, group default types after group NAME :', () => {
+    const topo = `iommu vtd0 { model vtd }
+device rp { pci 0000:00:1c.0 port root }
+device nic { pci 0000:01:00.0 behind rp }
+device vf { pci 0000:01:10.0 physfn nic }
+`;
+    expect(complete(topo + 'device x { port $0 }')).toEqual(['root', 'upstream', 'downstream', 'pcie-to-pci', 'pci-to-pcie']);
+    expect(complete(topo + 'device x { port down$0 }')).toEqual(['root', 'upstream', 'downstream', 'pcie-to-pci', 'pci-to-pcie']);
+    expect(complete(topo + 'device x { behind $0 }')).toEqual(['rp']);
+    expect(complete(topo + 'device x { physfn $0 }')).toEqual(['nic']);
+    expect(complete(topo + 'device x { acs $0 }')).toEqual(['sv', 'tb', 'rr', 'cr', 'uf', 'ec', 'dt', 'none']);
+    const after = complete(topo + 'device x { acs sv rr $0 }');
+    expect(after.slice(0, 5)).toEqual(['tb', 'cr', 'uf', 'ec', 'dt']);
+    expect(after).toContain('driver');
+    expect(complete(topo + 'device x { acs none $0 }')).not.toContain('sv');
+    expect(complete(topo + 'device x { dma-alias $0 }')).toEqual([]);
+    expect(complete(topo + 'group g : $0')).toEqual(['dma', 'dma-fq', 'identity', 'blocked']);
+  });
   it('inside expect: access and pasid after the device, then -> or fault after the address, never statement keywords', () => {
     expect(complete(base + 'expect nic $0').sort()).toEqual(['pasid', 'read', 'write']);
     expect(complete(base + 'expect nic pasid 1 $0').sort()).toEqual(['read', 'write']);

@@ -82,6 +82,49 @@ domain vm : paging { attach g }
     ]);
   });
 
+  it('SR-IOV virtual functions are their own requester IDs, never functions of a multifunction device', () => {
+    // The VFs share a slot number (01:10.x) but pci_iov_add_virtfn clears multifunction: each is its own group below an ACS port.
+    const t = `${HEAD}device rp { pci 00:1c.0 port root acs sv rr cr uf }
+device pf { pci 01:00.0 behind rp }
+device vf0 { pci 01:10.0 physfn pf }
+device vf1 { pci 01:10.1 physfn pf }
+device vf2 { pci 01:10.2 physfn pf }
+`;
+    expect(groups(t)).toEqual(['rp', 'pf', 'vf0', 'vf1', 'vf2']);
+    // Without the physfn lines the same addresses are three functions of one device lacking ACS.
+    expect(groups(t.replace(/ physfn pf/g, ' behind rp'))).toEqual(['rp', 'pf', 'vf0 vf1 vf2']);
+    // Below a root port without ACS, VFs sit in the port's group like their PF (they inherit its place).
+    expect(groups(t.replace('port root acs sv rr cr uf', 'port root'))).toEqual(['rp pf vf0 vf1 vf2']);
+  });
+
+  it('physfn names a physical function', () => {
+    expect(diags(`${HEAD}device pf { pci 01:00.0 }
+device vf { pci 01:10.0 physfn vf }
+`)).toEqual(["bad-value: device 'vf' cannot be its own physical function"]);
+    expect(diags(`${HEAD}device pf { pci 01:00.0 }
+device vf { pci 01:10.0 physfn pf }
+device vf2 { pci 01:10.1 physfn vf }
+`)).toEqual([
+      "bad-value: 'vf' is itself a virtual function (of 'pf'): a VF's 'physfn' names the physical function",
+    ]);
+    expect(diags(`${HEAD}device vf { pci 01:10.0 physfn nowhere }
+`).map((d) => d.split(':')[0])).toEqual(['unknown-name']);
+  });
+
+  it('a quirk DMA alias to an existing function merges the groups; an alias to a phantom function changes nothing', () => {
+    const t = `${HEAD}device rp { pci 00:1c.0 port root acs sv rr cr uf }
+device sata { pci 03:00.0 behind rp acs sv rr cr uf dma-alias 03:00.1 }
+device ide { pci 03:00.1 behind rp acs sv rr cr uf }
+`;
+    expect(groups(t)).toEqual(['rp', 'sata ide']);
+    expect(groups(t.replace('dma-alias 03:00.1', 'dma-alias 03:00.2'))).toEqual(['rp', 'sata', 'ide']);
+    expect(diags(t.replace('dma-alias 03:00.1', 'dma-alias 04:00.1'))).toEqual([
+      "bad-value: DMA alias 04:00.1 is not on sata's bus 0000:03: the kernel's DMA aliases are functions of the device's own bus (dma_alias_mask)",
+    ]);
+    expect(diags(`${HEAD}device x { dma-alias }
+`).map((d) => d.split(':')[0])).toEqual(['syntax']);
+  });
+
   it('group NAME : TYPE sets the group default domain type', () => {
     const a = config(`${HEAD}device igpu { pci 00:02.0 }\ngroup gfx : identity { igpu }\n`);
     expect(a.config.groups[0]!.defaultDomain.type).toBe('identity');

@@ -5,6 +5,7 @@
 import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
 import { CHECKS } from '../checks/registry';
 import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
+import { ACS_FLAGS, PORT_KINDS, type PortKind } from '../model/topology';
 import {
   BACKENDS,
   DEFAULT_DOMAIN_TYPES,
@@ -65,6 +66,7 @@ export function completion(text: string, offset: number, config: Configuration |
     if (ctx === 'top' && p === 'kernel') return values(['6.17', '6.12', '6.6', '6.1', '5.15', '5.10'], 'kernel version (the baseline and LTS releases)');
     if (ctx === 'top' && p === 'expect') return names(['device']);
     if (ctx === 'top' && prev2?.image === 'domain' && prev.kind !== 'punctuation') return [item(':', 'keyword')];
+    if (p === ':' && ctx === 'top' && code[code.length - 3]?.image === 'group') return values(['dma', 'dma-fq', 'identity', 'blocked'], "the group's default domain type");
     if (p === ':' && ctx === 'top') return values(DOMAIN_TYPES, 'domain type');
     if (ctx === 'group') return names(['device']);
     if (p === 'model' && ctx === 'iommu') return IOMMU_MODELS.map((m) => item(m, 'value', `iommu model: ${describeIommuDefaults(m)}`));
@@ -77,6 +79,23 @@ export function completion(text: string, offset: number, config: Configuration |
       return [...doms.filter((d) => d.nestParent), ...doms.filter((d) => !d.nestParent)].map((d) => item(d.name, 'domain', d.nestParent ? 'nest-parent' : 'paging'));
     }
     if (p === 'iommu' && (ctx === 'device' || ctx === 'domain')) return names(['iommu']);
+    if (p === 'port' && ctx === 'device') return PORT_KINDS.map((k) => item(k, 'value', PORT_DETAIL[k]));
+    if (p === 'behind' && ctx === 'device') {
+      // a device sits behind a bridge: devices with a `port`
+      const bridges = config ? config.devices.filter((d) => d.topology.port !== null) : [];
+      return bridges.map((d) => item(d.name, 'device', `${d.topology.port} ${d.topology.port === 'root' ? 'port' : d.topology.port === 'upstream' || d.topology.port === 'downstream' ? 'switch port' : 'bridge'}`));
+    }
+    if (p === 'physfn' && ctx === 'device') {
+      const pfs = config ? config.devices.filter((d) => d.pci !== null && d.topology.physfn === null && d.topology.port === null) : [];
+      return pfs.map((d) => item(d.name, 'device', 'physical function'));
+    }
+    const acsAt = ctx === 'device' ? acsStatement(code) : -1;
+    if (acsAt >= 0) {
+      const written = new Set(code.slice(acsAt + 1).map((t) => t.image.toLowerCase()));
+      if (written.has('none')) return keywords(ctx).map((k) => item(k, 'keyword'));
+      const flags = values(ACS_FLAGS.filter((f) => !written.has(f)), 'ACS flag');
+      return p === 'acs' ? [...flags, ...values(['none'], 'no ACS capability')] : [...flags, ...keywords(ctx).map((k) => item(k, 'keyword'))];
+    }
     if (p === 'driver' && ctx === 'device') return values([...NEUTRAL_DRIVERS, 'nvme', 'snd_hda_intel'], 'driver');
     if (p === 'stage1' && ctx === 'domain') return values(STAGE1_MODES, 'stage 1');
     if (p === 'default-domain' && ctx === 'iommu') return values(DEFAULT_DOMAIN_TYPES, 'default domain type');
@@ -118,7 +137,15 @@ function keywords(ctx: Context): readonly string[] {
   return BLOCK_KEYWORDS[ctx];
 }
 
-const ARG_KEYWORDS = new Set(['ias', 'oas', 'pgsizes', 'base', 'doorbell', 'pci', 'pasid', 'rmr', 'map', 'msi-bind', 'pasid-table', 'include', 'size', 'at', 'vectors', '..']);
+const PORT_DETAIL: Record<PortKind, string> = {
+  root: 'PCIe root port (needs ACS SV RR CR UF to isolate what is below it)',
+  upstream: 'switch upstream port',
+  downstream: 'switch downstream port (needs ACS SV RR CR UF to isolate what is below it)',
+  'pcie-to-pci': 'PCIe-to-PCI bridge: what is below it shares its requester ID and group',
+  'pci-to-pcie': 'PCI-to-PCIe bridge: what is below it shares its requester ID and group',
+};
+
+const ARG_KEYWORDS = new Set(['ias', 'oas', 'pgsizes', 'base', 'doorbell', 'pci', 'dma-alias', 'pasid', 'rmr', 'map', 'msi-bind', 'pasid-table', 'include', 'size', 'at', 'vectors', '..']);
 
 function needsArgument(p: string, ctx: Context): boolean {
   if (ctx === 'top') return p === 'include' || p === 'iommu' || p === 'irqchip' || p === 'device' || p === 'group' || p === 'domain';
@@ -142,6 +169,14 @@ function stmtKeyword(tokens: TokenInfo[]): string | undefined {
   }
   return undefined;
 }
+
+/** Index of the `acs` keyword when the cursor follows `acs FLAG…`; -1 otherwise. */
+function acsStatement(tokens: TokenInfo[]): number {
+  let i = tokens.length - 1;
+  while (i >= 0 && tokens[i]!.kind === 'name' && (ACS_WORDS as readonly string[]).includes(tokens[i]!.image.toLowerCase())) i--;
+  return i >= 0 && tokens[i]!.image === 'acs' && tokens[i]!.kind === 'keyword' ? i : -1;
+}
+const ACS_WORDS = [...ACS_FLAGS, 'none'];
 
 /** Which block the cursor is in, from the braces before it. */
 function blockContext(tokens: TokenInfo[]): Context {

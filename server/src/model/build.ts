@@ -497,7 +497,7 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
       return {
         ...base, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
         neutralDriver: true, ownRegions: [], swMsiProp: null, swMsiPropAst: null, pasidBits: null,
-        topology: { port: null, behind: null, behindProp: null, acs: null, conventional: false, declared: false },
+        topology: { port: null, behind: null, behindProp: null, acs: null, conventional: false, physfn: null, physfnProp: null, dmaAliases: [], declared: false },
         group: null as unknown as Group,
       };
     case 'group': {
@@ -753,6 +753,15 @@ function fillDevice(ctx: Ctx, file: SourceFile, dev: Device, iommus: Iommu[], so
       case 'conventional':
         dev.topology.declared = true;
         dev.topology.conventional = true;
+        break;
+      case 'physfn':
+        dev.topology.declared = true;
+        dev.topology.physfnProp = p;
+        dev.topology.physfn = lookup(ctx, file, p.ref, ['device'], "'physfn'");
+        break;
+      case 'dma-alias':
+        dev.topology.declared = true;
+        dev.topology.dmaAliases.push(...p.values);
         break;
       default:
         break;
@@ -1014,6 +1023,29 @@ function checkTopology(ctx: Ctx, devices: Device[]): TopologyModel | null {
     }
     for (const w of walk) colour.set(w, 2);
   }
+  // physfn: a VF of a PF that is itself no VF; the VF sits where its PF sits unless told otherwise.
+  for (const d of devices) {
+    const pf = d.topology.physfn;
+    const prop = d.topology.physfnProp;
+    if (!pf || !prop?.ref) continue;
+    const loc = { file: d.nameLoc.file, span: prop.ref.span };
+    if (pf === d || pf.topology.physfn) {
+      report(ctx, 'bad-value', loc, pf === d ? `device '${d.name}' cannot be its own physical function` : `'${pf.name}' is itself a virtual function (of '${pf.topology.physfn!.name}'): a VF's 'physfn' names the physical function`);
+      d.topology.physfn = null;
+    } else if (!d.topology.behindProp) d.topology.behind = pf.topology.behind;
+  }
+  // dma-alias: requester IDs on the device's own bus (the kernel's alias mask holds devfns).
+  for (const d of devices) {
+    if (d.topology.dmaAliases.length === 0) continue;
+    const own = d.pci;
+    d.topology.dmaAliases = d.topology.dmaAliases.filter((a) => {
+      const loc = { file: d.nameLoc.file, span: a.span };
+      if (!own) report(ctx, 'bad-value', loc, `'dma-alias' needs the device's own 'pci' address (an alias is another function on its bus)`);
+      else if (a.segment !== own.segment || a.bus !== own.bus) report(ctx, 'bad-value', loc, `DMA alias ${a.text} is not on ${d.name}'s bus ${own.segment.toString(16).padStart(4, '0')}:${own.bus.toString(16).padStart(2, '0')}: the kernel's DMA aliases are functions of the device's own bus (dma_alias_mask)`);
+      else return true;
+      return false;
+    });
+  }
   const pciDevices = devices.filter((d) => d.pci !== null);
   const index = new Map(pciDevices.map((d, i) => [d, i]));
   const nodes: TopologyNode[] = pciDevices.map((d) => ({
@@ -1023,6 +1055,8 @@ function checkTopology(ctx: Ctx, devices: Device[]): TopologyModel | null {
     conventional: d.topology.conventional,
     acs: d.topology.acs,
     behind: d.topology.behind ? index.get(d.topology.behind) ?? null : null,
+    virtfn: d.topology.physfn !== null,
+    dmaAliases: d.topology.dmaAliases.map((a) => ({ bus: a.bus, devfn: a.device * 8 + a.fn })),
   }));
   return { devices: pciDevices, index, derivation: deriveGroups(nodes) };
 }

@@ -11,7 +11,12 @@
 // `pci_acs_enabled` decides per function: conventional PCI and PCIe/PCI bridges never have ACS;
 // root and downstream ports need the flags; other PCIe functions need them only when
 // multifunction. Device-specific ACS quirks are expressed by declaring the ACS they provide.
-// Quirk DMA aliases (dma_alias_mask) are not modelled. Every relation is an edge of a
+//   d. Quirk DMA aliases (`dma_alias_mask`, set by drivers/pci/quirks.c): a device whose DMA also
+//      carries the requester ID of another function on its bus shares that function's group
+//      (`get_pci_alias_group`, `pci_devs_are_dma_aliases`); an alias naming no device changes no
+//      group.
+// SR-IOV virtual functions have their own requester IDs and are never multifunction
+// (`pci_iov_add_virtfn` clears it): they take no part in c. Every relation is an edge of a
 // union-find over the devices; no pairwise loop over all devices.
 
 export type PortKind = 'root' | 'upstream' | 'downstream' | 'pcie-to-pci' | 'pci-to-pcie';
@@ -32,12 +37,16 @@ export interface TopologyNode {
   acs: ReadonlySet<AcsFlagName> | null;
   /** Index of the bridge it sits behind; null on a root bus. */
   behind: number | null;
+  /** An SR-IOV virtual function (`physfn`): not a function of a multifunction device. */
+  virtfn?: boolean;
+  /** Quirk DMA aliases: bus and devfn (same segment) of requester IDs its DMA also carries. */
+  dmaAliases?: readonly { bus: number; devfn: number }[];
 }
 
 export interface GroupingEdge {
   /** The node it is grouped with. */
   other: number;
-  rule: 'alias' | 'acs-path' | 'function';
+  rule: 'alias' | 'acs-path' | 'function' | 'dma-alias';
   /** A sentence for hover and messages. */
   why: string;
 }
@@ -47,7 +56,7 @@ export interface Derivation {
   root: number[];
   /** For each node, why it shares a group with another (null: nothing merges it upward). */
   edge: (GroupingEdge | null)[];
-  /** Function-alias edges (the sibling functions a node is grouped with). */
+  /** Edges to siblings on the same bus: function-alias edges (rule c) and quirk DMA aliases (rule d). */
   functionEdges: GroupingEdge[][];
   /** For each node: whether `pci_acs_enabled(node, REQ_ACS_FLAGS)` holds. */
   acsEnabled: boolean[];
@@ -72,7 +81,7 @@ function acsFailure(n: TopologyNode, multifunction: boolean): string | null {
 export function deriveGroups(nodes: readonly TopologyNode[]): Derivation {
   const n = nodes.length;
   // Functions of one slot: the same bridge above, segment, bus and device number.
-  const slotKey = (x: TopologyNode) => (x.bdf ? `${x.behind ?? -1}/${x.bdf.segment}:${x.bdf.bus}:${x.bdf.device}` : null);
+  const slotKey = (x: TopologyNode) => (x.bdf && !x.virtfn ? `${x.behind ?? -1}/${x.bdf.segment}:${x.bdf.bus}:${x.bdf.device}` : null);
   const slots = new Map<string, number[]>();
   nodes.forEach((x, i) => {
     const k = slotKey(x);
@@ -161,6 +170,18 @@ export function deriveGroups(nodes: readonly TopologyNode[]): Derivation {
         functionEdges[i]!.push({ other: j, rule: 'function', why: `${x.name} and ${nodes[j]!.name} are functions of one multifunction device and neither isolates peer-to-peer (${x.name} ${failure[i]}, ${nodes[j]!.name} ${failure[j]}; get_pci_function_alias_group)` });
         union(i, j);
       }
+    }
+  });
+  // d. Quirk DMA aliases: a device and the device at an alias's address on its bus.
+  const byRid = new Map<string, number>();
+  nodes.forEach((x, i) => x.bdf && byRid.set(`${x.bdf.segment}:${x.bdf.bus}:${x.bdf.device * 8 + x.bdf.fn}`, i));
+  nodes.forEach((x, i) => {
+    if (!x.bdf) return;
+    for (const a of x.dmaAliases ?? []) {
+      const j = byRid.get(`${x.bdf.segment}:${a.bus}:${a.devfn}`);
+      if (j === undefined || j === i || a.bus !== x.bdf.bus) continue;
+      functionEdges[i]!.push({ other: j, rule: 'dma-alias', why: `${x.name}'s DMA also carries the requester ID of ${nodes[j]!.name} (${bdfText(nodes[j]!)}), a DMA alias quirk: the two cannot be told apart (get_pci_alias_group, pci_devs_are_dma_aliases)` });
+      union(i, j);
     }
   });
   return { root: nodes.map((_, i) => find(i)), edge, functionEdges, acsEnabled };

@@ -153,6 +153,11 @@ export interface DeviceTopology {
   /** ACS flags it enforces; null without `acs` (no ACS capability). */
   acs: ReadonlySet<AcsFlagName> | null;
   conventional: boolean;
+  /** The physical function it is an SR-IOV virtual function of (`physfn NAME`). */
+  physfn: Device | null;
+  physfnProp: ast.PhysfnProp | null;
+  /** Quirk DMA aliases (`dma-alias PCI…`). */
+  dmaAliases: ast.Pci[];
   /** Any topology property is written. */
   declared: boolean;
 }
