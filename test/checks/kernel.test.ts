@@ -21,6 +21,41 @@ domain guest : nested { parent s2  attach vf  rmr 0x800_0000 size 1M }
 //             ^^^^^^ unsupported-feature: the VFIO type1 container has no nested domains
 `);
   });
+  it('a nest parent alone: under vfio-type1, under dma-api, before 6.7', () => {
+    check(`backend vfio-type1
+iommu smmu0 { model smmuv3 }
+device vf { pci 01:00.0  driver vfio-pci }
+domain s2 : paging { nest-parent  attach vf  map 0x4000_0000 -> 0x80_0000_0000 size 1G }
+//                   ^^^^^^^^^^^ unsupported-feature: the VFIO type1 container cannot allocate a nest parent
+`);
+    check(`backend dma-api
+iommu smmu0 { model smmuv3 }
+device nic { pci 01:00.0  driver ixgbe }
+domain s2 : paging { nest-parent  attach nic }
+//                   ^^^^^^^^^^^ unsupported-feature: kernel drivers using the DMA API never allocate a nest parent
+`);
+    check(`kernel 6.6
+iommu smmu0 { model smmuv3 }
+device vf { pci 01:00.0  driver vfio-pci }
+domain s2 : paging { nest-parent  attach vf }
+//                   ^^^^^^^^^^^ unsupported-feature: kernel 6.6 has no IOMMU_HWPT_ALLOC_NEST_PARENT (it arrived with nested HWPTs in v6.7)
+`);
+  });
+  it('near miss: a nest parent alone under iommufd from 6.7', () => {
+    check(`kernel 6.7
+iommu smmu0 { model smmuv3 }
+device vf { pci 01:00.0  driver vfio-pci }
+domain s2 : paging { nest-parent  attach vf }
+`);
+  });
+  it("a device's own sw-msi window is an iommufd option; the refused window takes no part in the checks", () => {
+    check(`backend vfio-type1
+iommu smmu0 { model smmuv3 }
+${ITS}device vf { pci 01:00.0  msi its0  driver vfio-pci  sw-msi 0x7000_0000 size 2M }
+//                                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^ unsupported-feature: the VFIO type1 container takes the IOMMU driver's SW_MSI window as it is
+domain vm : paging { attach vf  map 0x7000_0000 -> 0x1_0000_0000 size 2M }
+`);
+  });
   it('a PASID attachment under vfio-type1', () => {
     check(`backend vfio-type1
 iommu smmu0 { model smmuv3 }

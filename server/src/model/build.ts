@@ -418,7 +418,7 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   // Parents may be declared after their children: derive iommus once every domain is read.
   for (const dom of domains) deriveDomainIommu(dom, domains, soleIommu);
 
-  kernelGates(ctx, { backend, backendLoc, kernel, kernelLoc, domains });
+  kernelGates(ctx, { backend, backendLoc, kernel, kernelLoc, domains, devices });
 
   // Group attachments in source order (includes written out in place).
   const allAttaches = domains.flatMap((d) => d.attaches);
@@ -921,7 +921,7 @@ function unsupported(ctx: Ctx, loc: Loc, message: string, related: Related[] = [
  */
 function kernelGates(
   ctx: Ctx,
-  g: { backend: Backend; backendLoc: Loc | null; kernel: KernelVersion; kernelLoc: Loc | null; domains: Domain[] },
+  g: { backend: Backend; backendLoc: Loc | null; kernel: KernelVersion; kernelLoc: Loc | null; domains: Domain[]; devices: Device[] },
 ): void {
   const k = kernelText(g.kernel);
   const kernelRel: Related[] = g.kernelLoc ? [{ loc: g.kernelLoc, message: `the targeted kernel: ${k}` }] : [];
@@ -930,6 +930,7 @@ function kernelGates(
     const loc = stmt ? { file: stmt.file, span: backendValueSpan(stmt) } : g.kernelLoc!;
     unsupported(ctx, loc, `kernel ${k} has no iommufd (it arrived in v6.2)${stmt ? '' : ', the default backend'}: use 'backend vfio-type1' (the VFIO type1 container) for this kernel`, stmt ? kernelRel : []);
   }
+  const parents = new Set(g.domains.filter((d) => d.type === 'nested' && d.parent).map((d) => d.parent!));
   for (const dom of g.domains) {
     let domainRefused = false;
     if (dom.type === 'nested' && dom.decl?.type) {
@@ -946,6 +947,18 @@ function kernelGates(
         domainRefused = true;
       }
     }
+    // a nest parent with nested children: the children's diagnostic is the one failure
+    const nestParent = dom.nestParent && !parents.has(dom) ? dom.decl?.stmts.find((st) => st.kind === 'nest-parent') : undefined;
+    if (nestParent) {
+      let why: string | null = null;
+      if (g.backend === 'vfio-type1') why = `'nest-parent' is an iommufd allocation flag (IOMMU_HWPT_ALLOC_NEST_PARENT): the VFIO type1 container cannot allocate a nest parent`;
+      else if (g.backend === 'dma-api') why = `'nest-parent' is an iommufd allocation flag (IOMMU_HWPT_ALLOC_NEST_PARENT): kernel drivers using the DMA API never allocate a nest parent`;
+      else if (!since(g.kernel, GATES.nesting)) why = `kernel ${k} has no IOMMU_HWPT_ALLOC_NEST_PARENT (it arrived with nested HWPTs in v6.7)`;
+      if (why) {
+        unsupported(ctx, { file: dom.nameLoc.file, span: nestParent.span }, why, g.backend === 'iommufd' ? kernelRel : []);
+        dom.nestParent = false;
+      }
+    }
     for (const a of dom.attaches) {
       if (a.pasid === null) continue;
       let why: string | null = null;
@@ -957,6 +970,19 @@ function kernelGates(
         a.unsupported = true;
       }
     }
+  }
+  deviceSwMsiGate(ctx, g.backend, g.devices);
+}
+
+/** A device's own `sw-msi` (IOMMU_OPTION_SW_MSI_START/SIZE, R41) is an iommufd option. */
+function deviceSwMsiGate(ctx: Ctx, backend: Backend, devices: Device[]): void {
+  if (backend === 'iommufd') return;
+  for (const d of devices) {
+    if (!d.swMsiProp || !d.swMsiPropAst) continue;
+    const via = backend === 'vfio-type1' ? 'the VFIO type1 container takes the IOMMU driver\'s SW_MSI window as it is' : 'kernel drivers using the DMA API take the IOMMU driver\'s SW_MSI window as it is';
+    unsupported(ctx, { file: d.nameLoc.file, span: d.swMsiPropAst.span }, `a device's own 'sw-msi' window is an iommufd option (IOMMU_OPTION_SW_MSI_START/SIZE on the bound device): ${via}`);
+    d.swMsiProp = null;
+    d.swMsiPropAst = null;
   }
 }
 
