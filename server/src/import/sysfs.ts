@@ -4,6 +4,7 @@
 // (or the MADT's ITS), devices with human names, drivers, MSIs, reserved regions and their place
 // in the PCI topology, and the groups with their default domain types.
 
+import { cmdlineEffects, readCommandLine, settingText } from '../model/cmdline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TOP_LEVEL_KEYWORDS } from '../../../grammar/src/lexer';
@@ -116,7 +117,13 @@ function remapState(m: Machine, instances: Instance[]): { remap: boolean; why: s
     if (/\bIR-(PCI-MSI|PCI-MSIX|IO-APIC)/.test(m.interrupts)) return { remap: true, why: '/proc/interrupts shows IR- (remapped) interrupt chips' };
     if (/\bPCI-MSI/.test(m.interrupts)) return { remap: false, why: '/proc/interrupts shows PCI-MSI without IR-: interrupt remapping is off' };
   }
-  if (m.cmdline && /(^|\s)(intremap=off|amd_iommu_intr=legacy|intel_iommu=off|nointremap)(\s|$)/.test(m.cmdline)) return { remap: false, why: 'the command line turns interrupt remapping off' };
+  if (m.cmdline) {
+    // as the kernel reads it: the last of intremap=on/off and nointremap wins; amd_iommu=off takes
+    // AMD remapping with it; intel_iommu=off and amd_iommu_intr= leave remapping alone
+    const fx = cmdlineEffects(readCommandLine(m.cmdline), 'x86');
+    const off = fx.intremapOff ?? (instances.some((i) => i.model === 'amd-vi') ? fx.amdIrOff : null);
+    if (off) return { remap: false, why: `the command line turns interrupt remapping off (${settingText(off)})` };
+  }
   const vtd = instances.filter((i) => i.model === 'vtd' && i.caps?.irqRemap !== null && i.caps?.irqRemap !== undefined);
   if (vtd.length > 0) {
     const all = vtd.every((i) => i.caps!.irqRemap);
@@ -255,7 +262,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   const mismatched = new Set<number>();
   if (withTopology) {
     for (const d of ordered) if (d.config?.acs) acsOf.set(d.name, new Set(effectiveAcs(d.config.acs)));
-    const override = m.cmdline !== null && /(^|\s)pcie_acs_override=/.test(m.cmdline);
+    const override = m.cmdline !== null && cmdlineEffects(readCommandLine(m.cmdline), 'x86').acsOverride !== null;
     for (let round = 0; round < 8; round++) {
       const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null));
       const index = new Map(ordered.map((d, i) => [d.name, i]));

@@ -47,6 +47,7 @@ import { ACS_FLAGS, deriveGroups, PORT_KINDS, type AcsFlagName, type TopologyNod
 import { doorbellPage, iommuDefaults, irqchipDefaults } from './defaults';
 import { BASELINE_KERNEL, GATES, kernelText, since, type KernelVersion } from './kernel';
 import { closest, didYouMean, suggestionText } from '../../../grammar/src/spelling';
+import { applyCommandLine, defaultDomainType, unsafeInterruptsParam } from './bootParams';
 
 
 interface Ctx {
@@ -228,6 +229,8 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   let backendLoc: Loc | null = null;
   let cmdline: string | null = null;
   let cmdlineLoc: Loc | null = null;
+  let cmdlineStr: { file: SourceFile; str: ast.Str } | null = null;
+  let allowUnsafeLoc: Loc | null = null;
   let pageSize = 4096n;
   let pageSizeLoc: Loc | null = null;
   let allowUnsafe = false;
@@ -284,7 +287,10 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
             break;
           }
           cmdlineLoc = { file, span: st.span };
-          if (st.value) cmdline = st.value.value;
+          if (st.value) {
+            cmdline = st.value.value;
+            cmdlineStr = { file, str: st.value };
+          }
           break;
         }
         case 'backend': {
@@ -315,6 +321,7 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
         }
         case 'allow-unsafe-interrupts':
           allowUnsafe = true;
+          allowUnsafeLoc ??= { file, span: st.span };
           break;
         case 'kernel': {
           if (kernelStmtLoc) {
@@ -355,6 +362,9 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
       if (sym?.kind === 'irqchip' && sym.decl === st) fillIrqchip(ctx, file, sym);
     }
   }
+
+  // The kernel command line sets what the kernel would on them (model/bootParams.ts).
+  const commandLine = cmdlineStr ? applyCommandLine(cmdlineStr.file, cmdlineStr.str, iommus, irqchips) : null;
 
   // Pass 3: devices.
   const pciSeen = new Map<string, Loc>();
@@ -406,7 +416,7 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     const dd = g.defaultDomain;
     const iommu = g.members.find((m) => m.iommu)?.iommu ?? soleIommu;
     dd.iommu = iommu;
-    dd.type = g.declaredType ?? iommu?.defaultDomain ?? 'dma';
+    dd.type = defaultDomainType(g.declaredType, iommu, commandLine);
     dd.name = `default domain of ${g.implicit ? `device '${g.name}'` : `group '${g.name}'`}`;
     const bd = g.blockedDomain;
     bd.iommu = iommu;
@@ -419,6 +429,9 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
   for (const dom of domains) deriveDomainIommu(dom, domains, soleIommu);
 
   kernelGates(ctx, { backend, backendLoc, kernel, kernelLoc, domains, devices });
+  // Nothing attaches to a device whose IOMMU the command line disabled (iommu-off reports it).
+  for (const dom of domains) for (const a of dom.attaches) if (a.group?.members.some((m) => m.iommu?.disabledBy)) a.unsupported = true;
+  const unsafeParam = unsafeInterruptsParam(commandLine, backend);
 
   // Group attachments in source order (includes written out in place).
   const allAttaches = domains.flatMap((d) => d.attaches);
@@ -468,11 +481,13 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
     pageSize,
     kernel,
     kernelLoc,
-    allowUnsafeInterrupts: allowUnsafe,
+    allowUnsafeInterrupts: allowUnsafe || unsafeParam !== null,
+    allowUnsafeBy: { statement: allowUnsafeLoc, param: unsafeParam },
     iommus,
     irqchips,
     devices,
     cmdline,
+    commandLine,
     topology,
     groups,
     domains,
@@ -489,10 +504,11 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
     case 'iommu':
       return {
         ...base, kind, decl: decl as ast.IommuDecl, model: null, ias: 48, oas: 48, pgsizes: [4096n], minPage: 4096n,
-        nesting: false, swMsi: null, msiWindow: null, reserved: [], defaultDomain: 'dma',
+        nesting: false, swMsi: null, msiWindow: null, reserved: [], defaultDomain: 'dma', defaultDomainDeclared: false,
+        disabledBy: null, nestingOffBy: null,
       };
     case 'irqchip':
-      return { ...base, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false };
+      return { ...base, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false, remappingOffBy: null };
     case 'device':
       return {
         ...base, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
@@ -600,7 +616,10 @@ function fillIommu(ctx: Ctx, file: SourceFile, io: Iommu): void {
       }
       case 'default-domain': {
         const v = oneOf<DefaultDomainType>(ctx, file, p.value, DEFAULT_DOMAIN_TYPES, 'default domain type');
-        if (v) io.defaultDomain = v;
+        if (v) {
+          io.defaultDomain = v;
+          io.defaultDomainDeclared = true;
+        }
         break;
       }
       default:

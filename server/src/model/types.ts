@@ -7,6 +7,7 @@ import type { LineIndex } from '../../../grammar/src/lines';
 import type { Interval } from './intervals';
 import type { KernelVersion } from './kernel';
 import type { AcsFlagName, Derivation, PortKind } from './topology';
+import type { CmdlineEffects, KernelCommandLine, Platform, Setting, TextRange } from './cmdline';
 
 export type Backend = 'iommufd' | 'vfio-type1' | 'dma-api';
 export type RegionType = 'direct' | 'direct-relaxable' | 'reserved' | 'msi' | 'sw-msi';
@@ -102,7 +103,12 @@ export interface Iommu extends SymbolBase {
   msiWindow: Region | null;
   reserved: Region[];
   defaultDomain: DefaultDomainType;
-  /** The implicit default domain of groups behind it (one per group, see Group.defaultDomain). */
+  /** `default-domain` is written (it then wins over the command line). */
+  defaultDomainDeclared: boolean;
+  /** The command-line parameter that disables it (intel_iommu=off, amd_iommu=off, iommu=off): no translation, no groups. */
+  disabledBy: Setting | null;
+  /** The command-line parameter that takes its nesting away (intel_iommu=sm_off: no scalable mode). */
+  nestingOffBy: Setting | null;
 }
 
 export interface Irqchip extends SymbolBase {
@@ -114,6 +120,8 @@ export interface Irqchip extends SymbolBase {
   isolated: boolean;
   /** x86 doorbells sit in the hardware MSI window and are never translated. */
   untranslated: boolean;
+  /** The command-line parameter that turns its interrupt remapping off (intremap=off, amd_iommu=off). */
+  remappingOffBy: Setting | null;
 }
 
 export interface MsiTarget {
@@ -280,11 +288,15 @@ export interface Configuration {
   /** The `kernel` statement's version, when given. */
   kernelLoc: Loc | null;
   allowUnsafeInterrupts: boolean;
+  /** The `allow-unsafe-interrupts` statement, and the command-line parameter that allows them for this backend. */
+  allowUnsafeBy: { statement: Loc | null; param: Setting | null };
   iommus: Iommu[];
   irqchips: Irqchip[];
   devices: Device[];
   /** The kernel command line (`cmdline "…"`), as written. */
   cmdline: string | null;
+  /** The command line as the kernel reads it, and what it sets. */
+  commandLine: CommandLine | null;
   /** The PCI topology's derivation, when any device declares `port`, `behind`, `acs` or `conventional`. */
   topology: TopologyModel | null;
   /** Declared groups, then implicit groups (singletons, or derived from the topology). */
@@ -298,4 +310,21 @@ export interface Configuration {
   diagnostics: Diagnostic[];
   /** Which file includes which (path → included paths). */
   includes: Map<string, string[]>;
+}
+
+/** The `cmdline` statement read as the kernel reads it (model/cmdline.ts). */
+export interface CommandLine {
+  parsed: KernelCommandLine;
+  effects: CmdlineEffects;
+  platform: Platform;
+  /** The string literal. */
+  loc: Loc;
+  /** The file offset of each character of the value, and one past its end. */
+  offsets: number[];
+}
+
+/** Where a range of the command line's value is in the file. */
+export function cmdlineLoc(c: CommandLine, r: TextRange): Loc {
+  const at = (i: number) => c.offsets[Math.max(0, Math.min(i, c.offsets.length - 1))]!;
+  return { file: c.loc.file, span: { start: at(r.start), end: r.end > r.start ? at(r.end - 1) + 1 : at(r.start) } };
 }

@@ -16,7 +16,7 @@ export interface MergedGroups {
 
 /** Whether the configuration says the kernel runs with the out-of-tree ACS override. */
 export function acsOverride(config: Configuration): boolean {
-  return config.cmdline !== null && /(^|\s)pcie_acs_override=/.test(config.cmdline);
+  return config.commandLine?.effects.acsOverride != null;
 }
 
 export function mergedGroups(config: Configuration): MergedGroups[] {
