@@ -44,7 +44,7 @@ const CASES: { name: string; text: string; code: string; data: unknown; fixes: {
     text: SMMU + 'device nic { driver vfio-pci }\ndomain d : paging {\n  attach nic\n  map 0x4000_0800 -> 0x8000_0800 size 0x1000 rw\n}\n',
     code: 'map-unaligned',
     data: { start: '0x40000000', last: '0x40001fff', output: '0x80000000', page: '0x1000' },
-    fixes: [{ title: 'Widen the map to 4K pages: 0x4000_0000..0x4000_1fff', safe: true }],
+    fixes: [{ title: 'Widen the map to 4K pages: 0x4000_0000..0x4000_1fff', safe: false }],
   },
   {
     name: 'map-overlaps-reserved: the domain and the reserved range; the move is a choice',

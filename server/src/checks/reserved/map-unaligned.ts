@@ -75,7 +75,9 @@ const check: AnalysisCheck = {
     if (start === null || last === null || page === null || !at) return [];
     const edits = rewriteMap(d.loc.file, at.stmt, start, last, output);
     if (!edits) return [];
-    return [{ title: `Widen the map to ${formatSize(page)} pages: ${hexGrouped(start)}..${hexGrouped(last)}`, edits, safe: true, preferred: true }];
+    // Not applied by --fix: widening gives the device DMA access to memory the map did not
+    // cover, which a person decides (like ruff's unsafe fixes: they change what runs).
+    return [{ title: `Widen the map to ${formatSize(page)} pages: ${hexGrouped(start)}..${hexGrouped(last)}`, edits, safe: false, preferred: true }];
   },
 };
 
