@@ -328,7 +328,15 @@ export interface PasidTableStmt extends StmtBase {
   format?: Name;
 }
 
+/** `viommu MODEL [ias BITS]`: the vIOMMU a VM's guest sees, and its input address width (`aw-bits`). */
+export interface ViommuStmt extends StmtBase {
+  kind: 'viommu';
+  model?: Name;
+  ias?: Num;
+}
+
 export type DomainStmt =
+  | ViommuStmt
   | IommuRefProp
   | FlagProp
   | ParentStmt

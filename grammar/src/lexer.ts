@@ -109,7 +109,7 @@ export const BLOCK_KEYWORDS: Record<BlockKind, readonly string[]> = {
   ],
   irqchip: ['model', 'base', 'doorbell', 'isolated', 'not-isolated'],
   device: ['pci', 'iommu', 'msi', 'driver', 'reserved', 'sw-msi', 'pasid', 'port', 'behind', 'acs', 'conventional', 'physfn', 'dma-alias'],
-  domain: ['iommu', 'nest-parent', 'parent', 'stage1', 'attach', 'map', 'rmr', 'msi-bind', 'pasid-table'],
+  domain: ['iommu', 'nest-parent', 'parent', 'stage1', 'attach', 'map', 'rmr', 'msi-bind', 'pasid-table', 'viommu'],
 };
 
 /** Words with a fixed meaning inside statements (`A size S`, `msi X at A`, `expect … fault`…). */

@@ -802,6 +802,7 @@ export class IommuParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.rmrStmt) },
         { ALT: () => this.SUBRULE(this.msiBindStmt) },
         { ALT: () => this.SUBRULE(this.pasidTableStmt) },
+        { ALT: () => this.SUBRULE(this.viommuStmt) },
         { ALT: () => this.unknownProp() },
       ],
     }),
@@ -1042,6 +1043,23 @@ export class IommuParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('stage1'));
     const value = this.SUBRULE(this.expectName, { ARGS: ['translate, bypass or abort'] });
     return this.ACTION(() => ({ kind: 'stage1', span: this.stmtSpan(k), keyword: tokSpan(k), value }));
+  });
+
+  /** `viommu MODEL [ias BITS]`: the IOMMU the VM's guest sees (a VMM's emulated or accelerated vIOMMU). */
+  private viommuStmt = this.RULE('viommuStmt', (): A.ViommuStmt => {
+    const k = this.CONSUME(kw('viommu'));
+    const model = this.SUBRULE(this.expectName, { ARGS: ['a vIOMMU model (vtd, amd-vi, smmuv3, virtio-iommu)'] });
+    let ias: A.Num | undefined;
+    this.OPTION(() => {
+      this.CONSUME(kw('ias'));
+      ias = this.SUBRULE(this.expectNum);
+    });
+    return this.ACTION(() => {
+      const s: A.ViommuStmt = { kind: 'viommu', span: this.stmtSpan(k), keyword: tokSpan(k) };
+      if (model) s.model = model;
+      if (ias) s.ias = ias;
+      return s;
+    });
   });
 
   private attachStmt = this.RULE('attachStmt', (): A.AttachStmt => {

@@ -7,6 +7,7 @@ import { buildConfiguration } from './model/build';
 import { Translation } from './model/translation';
 import type { Configuration, Diagnostic, Severity } from './model/types';
 import { injectFault } from './faults';
+import { withProvenance } from './model/provenance';
 import { readTextFile } from './model/readText';
 import { loadSources, ParseCache, type FileHost } from './model/workspace';
 
@@ -90,7 +91,7 @@ export function* analyzeSteps(rootPath: string, opts: AnalyzeOptions = {}): Gene
     if (foreign) internalErrors.push(`check ${check.code} reported another check's code`);
     yield;
   }
-  let diagnostics = applySuppressions(config.files, dedupe(found));
+  let diagnostics = withProvenance(applySuppressions(config.files, dedupe(found)), (p) => (opts.host ?? diskHost).read(p));
   diagnostics = applyRules(diagnostics, opts.rules ?? {});
   const order = new Map(config.files.map((f, i) => [f, i]));
   diagnostics.sort((a, b) => order.get(a.loc.file)! - order.get(b.loc.file)! || a.loc.span.start - b.loc.span.start || a.code.localeCompare(b.code));

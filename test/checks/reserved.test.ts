@@ -10,7 +10,7 @@
 //   written, and what remains is an ordinary `reserved` region (M8 if mapped over).
 // - M15 (badly formed IORT RMR): descriptor alignment, IORT revision and ID-mapping counts
 //   are firmware encodings; the kernel only warns (FW_BUG) and the language has no IORT form.
-// - M18 (vIOMMU wider than the host): there is no vIOMMU width (aw-bits) in the language.
+// - M18 (vIOMMU wider than the host): `viommu-width`, in viommu.test.ts.
 // - M22 (partial unmap): there is no unmap statement.
 // - M23 (more than 65535 VFIO mappings): expressible in principle, but the catalogue has no
 //   code for it.

@@ -222,13 +222,17 @@ describe('top-level statements', () => {
   rmr 0x800_0000 size 1M
   msi-bind 0x800_0000 -> 0x900_0000 size 4K
   pasid-table 0x4000_0000 size 64K format smmuv3
+  viommu vtd ias 39
+  viommu virtio-iommu
 }`;
       const d = only(text, 'domain') as DomainDecl;
       expect(d.type?.text).toBe(type);
       expect(d.stmts.map((s) => s.kind)).toEqual([
         'iommu', 'nest-parent', 'parent', 'stage1', 'stage1', 'stage1', 'attach', 'attach', 'map', 'rmr', 'msi-bind',
-        'pasid-table',
+        'pasid-table', 'viommu', 'viommu',
       ]);
+      const vi = d.stmts.filter((s) => s.kind === 'viommu').map((s) => s.kind === 'viommu' && [s.model?.text, s.ias?.value]);
+      expect(vi).toEqual([['vtd', 39n], ['virtio-iommu', undefined]]);
       const st = d.stmts.filter((s) => s.kind === 'stage1').map((s) => s.kind === 'stage1' && s.value?.text);
       expect(st).toEqual(['translate', 'bypass', 'abort']);
       const at = d.stmts[7]!;

@@ -39,6 +39,7 @@ import badNestParent from './nesting/bad-nest-parent';
 import nestingUnsupported from './nesting/nesting-unsupported';
 import s2Unmapped from './nesting/s2-unmapped';
 import pasidTableFormat from './nesting/pasid-table-format';
+import viommuWidth from './nesting/viommu-width';
 import expectFailed from './hygiene/expect-failed';
 import unusedObject from './hygiene/unused-object';
 import unusedSuppression from './hygiene/unused-suppression';
@@ -95,6 +96,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   nestingUnsupported,
   s2Unmapped,
   pasidTableFormat,
+  viommuWidth,
   expectFailed,
   unusedObject,
   unusedSuppression,

@@ -6,6 +6,7 @@
 import type * as ast from '../../../grammar/src/ast';
 import type { Diagnostic, SourceFile } from '../model/types';
 import { CHECK_BY_CODE, makeDiagnostic } from './registry';
+import { directiveScope, statementSpans } from '../model/statements';
 
 export interface Suppression {
   file: SourceFile;
@@ -17,28 +18,6 @@ export interface Suppression {
 }
 
 const DIRECTIVE = /iommu-check:\s*(ignore-file|ignore)\b/;
-
-/** Every statement of a file (top level and inside blocks), for "the next statement". */
-function statementSpans(file: SourceFile): ast.Span[] {
-  const out: ast.Span[] = [];
-  for (const st of file.ast.statements) {
-    out.push(st.span);
-    if (st.kind === 'iommu' || st.kind === 'irqchip' || st.kind === 'device') for (const p of st.props) out.push(p.span);
-    else if (st.kind === 'domain') for (const p of st.stmts) out.push(p.span);
-  }
-  return out.sort((a, b) => a.start - b.start || b.end - a.end);
-}
-
-/** Nothing but whitespace and comments between two offsets (a line holding only comments is "its own line"). */
-function onlyCommentsBetween(file: SourceFile, from: number, to: number): boolean {
-  let o = from;
-  for (const k of file.ast.comments) {
-    if (k.span.end <= from || k.span.start >= to) continue;
-    if (file.text.slice(o, Math.max(o, k.span.start)).trim() !== '') return false;
-    o = Math.max(o, k.span.end);
-  }
-  return file.text.slice(o, to).trim() === '';
-}
 
 export function parseSuppressions(file: SourceFile): Suppression[] {
   const out: Suppression[] = [];
@@ -59,19 +38,11 @@ export function parseSuppressions(file: SourceFile): Suppression[] {
       codes.push({ code: cm[0], span: { start, end: start + cm[0].length }, used: false });
     }
     if (codes.length === 0) continue;
-    const pos = file.lines.position(c.span.start);
-    const lineStart = file.lines.lineStart(pos.line);
-    const ownLine = onlyCommentsBetween(file, lineStart, c.span.start);
     if (m[1] === 'ignore-file') {
       out.push({ file, comment: c, scope: 'file', span: { start: 0, end: file.text.length }, codes });
-    } else if (ownLine) {
-      stmts ??= statementSpans(file);
-      const next = stmts.find((s) => s.start >= c.span.end);
-      if (next) out.push({ file, comment: c, scope: 'span', span: next, codes });
-      else out.push({ file, comment: c, scope: 'span', span: { start: c.span.end, end: c.span.end }, codes });
     } else {
-      const lineEnd = pos.line + 1 < file.lines.lineCount ? file.lines.lineStart(pos.line + 1) : file.text.length;
-      out.push({ file, comment: c, scope: 'line', span: { start: lineStart, end: lineEnd }, codes });
+      const { scope, span } = directiveScope(file, c, () => (stmts ??= statementSpans(file)));
+      out.push({ file, comment: c, scope, span, codes });
     }
   }
   return out;

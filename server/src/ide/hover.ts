@@ -3,6 +3,7 @@
 // final PA of nested maps); address literals show where they resolve; suppression codes show
 // the check's explanation.
 
+import { provenanceAt } from '../model/provenance';
 import type * as ast from '../../../grammar/src/ast';
 import { hoverMarkdown } from '../checks/explanation';
 import { CHECK_BY_CODE } from '../checks/registry';
@@ -192,6 +193,8 @@ function describeDomain(tx: Translation, dom: Domain): string {
   const out = [`**domain** ${domainSummary(dom)}`, ''];
   if (dom.iommu) out.push(`- iommu: \`${dom.iommu.name}\``);
   if (dom.type === 'nested') out.push(`- stage 1: ${dom.stage1}`);
+  if (dom.viommu) out.push(`- vIOMMU: ${dom.viommu.model ?? '?'}, ${dom.viommu.ias}-bit guest address width${dom.viommu.iasGiven ? '' : ' (the model default)'}`);
+  for (const p of dom.decl ? provenanceAt(dom.declLoc) : []) out.push(`- from: \`${p.where}\`${p.what ? ` ${p.what}` : ''}`);
   const groups = new Set<Group>();
   for (const a of dom.attaches) if (a.group && a.pasid === null) groups.add(a.group);
   const pasids = dom.attaches.filter((a) => a.pasid !== null);

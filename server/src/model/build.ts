@@ -38,6 +38,7 @@ import {
   type Related,
   type SourceFile,
   type Stage1Mode,
+  type IommuModel,
   type Symbol,
   type SymbolKind,
   type TopologyModel,
@@ -523,7 +524,7 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
       };
       const implicitDomain = (type: DomainType): Domain => ({
         ...base, kind: 'domain', decl: null, type, iommu: null, iommuRef: null, nestParent: false, parent: null,
-        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null,
+        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, viommu: null,
         implicit: true, defaultOf: g,
       });
       g.defaultDomain = implicitDomain('dma');
@@ -533,7 +534,7 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
     case 'domain':
       return {
         ...base, kind, decl: decl as ast.DomainDecl, type: null, iommu: null, iommuRef: null, nestParent: false, parent: null,
-        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, implicit: false,
+        parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, viommu: null, implicit: false,
       };
   }
 }
@@ -799,6 +800,10 @@ function fillDevice(ctx: Ctx, file: SourceFile, dev: Device, iommus: Iommu[], so
   ctx.current = null;
 }
 
+/** Models a VMM offers as a guest's vIOMMU, and the input width each has when `ias` is left out. */
+const VIOMMU_MODELS: readonly IommuModel[] = ['vtd', 'amd-vi', 'smmuv3', 'virtio-iommu'];
+const VIOMMU_DEFAULT_IAS: Partial<Record<IommuModel, number>> = { vtd: 48, 'amd-vi': 48, smmuv3: 44, 'virtio-iommu': 64 };
+
 /** Which statements each domain type allows (language.md §8). */
 const ALLOWED: Record<string, readonly DomainType[]> = {
   iommu: DOMAIN_TYPES,
@@ -810,6 +815,7 @@ const ALLOWED: Record<string, readonly DomainType[]> = {
   rmr: ['nested'],
   'msi-bind': ['nested'],
   'pasid-table': ['nested'],
+  viommu: ['paging', 'nested'],
 };
 
 function parsePerm(ctx: Ctx, file: SourceFile, p: ast.Name | undefined): Perm {
@@ -846,6 +852,17 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
       case 'stage1': {
         const v = oneOf<Stage1Mode>(ctx, file, st.value, STAGE1_MODES, 'stage1 mode');
         if (v) dom.stage1 = v;
+        break;
+      }
+      case 'viommu': {
+        const model = oneOf<IommuModel>(ctx, file, st.model, VIOMMU_MODELS, 'vIOMMU model');
+        let ias: number | null = null;
+        if (st.ias) {
+          const v = num(ctx, file, st.ias);
+          if (v !== null && (v < 1n || v > 64n)) report(ctx, 'bad-value', { file, span: st.ias.span }, `vIOMMU ias ${v} is outside 1–64`);
+          else if (v !== null) ias = Number(v);
+        }
+        dom.viommu = { model, ias: ias ?? (model ? VIOMMU_DEFAULT_IAS[model] ?? 48 : 48), iasGiven: ias !== null, stmt: st, loc };
         break;
       }
       case 'attach': {

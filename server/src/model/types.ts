@@ -252,10 +252,23 @@ export interface Domain extends SymbolBase {
   rmrs: { range: Interval; stmt: ast.RmrStmt; loc: Loc }[];
   msiBinds: { giova: Interval; gpa: bigint; stmt: ast.MsiBindStmt; loc: Loc }[];
   pasidTable: { range: Interval; format: string | null; stmt: ast.PasidTableStmt; loc: Loc } | null;
+  /** The vIOMMU the guest of this VM domain sees (`viommu MODEL [ias BITS]`), when declared. */
+  viommu: Viommu | null;
   /** Group default domain made by the model (not declared). */
   implicit: boolean;
   /** For an implicit default (or RID blocking) domain: its group. */
   defaultOf?: Group;
+}
+
+/** A VM's vIOMMU: its model and the input address width it offers the guest (QEMU `aw-bits`). */
+export interface Viommu {
+  model: IommuModel | null;
+  /** The width written, else the model's default (vtd 48, others 64 for virtio-iommu, 44 for smmuv3). */
+  ias: number;
+  /** `ias` was written. */
+  iasGiven: boolean;
+  stmt: ast.ViommuStmt;
+  loc: Loc;
 }
 
 export interface Expectation {
