@@ -146,6 +146,61 @@ describe('failure isolation: the language server and a misbehaving client', () =
   }, 120_000);
 });
 
+describe('failure isolation: broken framing over stdio', () => {
+  const TEXT = 'iommu smmu0 { model smmuv3 }\ndevice nic { pci 01:00.0 driver vfio-pci }\n';
+
+  it('a frame without Content-Length, with a bad one, with a wrong length, or bytes that are no frame: an error answer each, and the server keeps serving', async () => {
+    const s = await startSession({ 'main.iommu': TEXT });
+    try {
+      let out = '';
+      s.proc.stdout!.on('data', (b: Buffer) => {
+        out += b.toString('utf8');
+      });
+      const uri = s.uri('main.iommu');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version: 1, text: TEXT } });
+      await s.until(() => s.diagnostics.get(uri));
+      const hoverNic = () => s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } }) as Promise<{ contents: { value: string } } | null>;
+      const body = (id: string) => JSON.stringify({ jsonrpc: '2.0', id, method: 'textDocument/hover', params: { textDocument: { uri }, position: { line: 1, character: 8 } } });
+      const broken = [
+        `X-Not-A-Length: 12\r\n\r\n${body('no-length')}`,
+        `Content-Length: twelve\r\n\r\n${body('bad-length')}`,
+        `Content-Length: ${Buffer.byteLength(body('too-long')) + 40}\r\n\r\n${body('too-long')}`,
+        `Content-Length: 20\r\n\r\n${body('too-short')}`,
+        'bytes that are no header at all\r\n\r\n',
+      ];
+      for (const b of broken) {
+        s.proc.stdin!.write(b);
+        // each is followed by a good request, which must be answered
+        expect((await hoverNic())?.contents.value, b.slice(0, 30)).toMatch(/nic/);
+      }
+      const errors = () =>
+        out
+          .split(/Content-Length: \d+\r\n\r\n/)
+          .filter((m) => m.includes('"error"'))
+          .map((m) => JSON.parse(m) as { id: string | null; error: { code: number; message: string } })
+          .map((m) => [m.id, m.error.code, m.error.message.replace(/ \(.*\)/, ' (…)')]);
+      await s.until(() => (errors().length >= broken.length ? true : undefined));
+      expect(errors()).toEqual([
+        [null, -32700, 'a message header without Content-Length: the message was skipped'],
+        [null, -32700, 'Content-Length must be a number of bytes up to 268435456, not "twelve": the message was skipped'],
+        ['too-long', -32700, 'the body is shorter than its Content-Length (…): the message was skipped'],
+        [null, -32700, 'the body is not JSON (…): the message was skipped'],
+        [null, -32700, 'not a header line: "bytes that are no header at all": the message was skipped'],
+      ]);
+      expect(s.logs.filter((l) => l.startsWith('iommu-check: malformed input from the client:'))).toHaveLength(broken.length);
+      // a body that is JSON but no JSON-RPC request: Invalid Request, with its id
+      const invalid = '{"jsonrpc": "2.0", "id": 901, "method": 42}';
+      s.proc.stdin!.write(`Content-Length: ${invalid.length}\r\n\r\n${invalid}`);
+      await s.until(() => (out.includes('"id":901') ? true : undefined));
+      expect(out).toContain('{"jsonrpc":"2.0","id":901,"error":{"code":-32600,"message":"a method name must be a string"}}');
+      expect((await hoverNic())?.contents.value).toMatch(/nic/);
+      expect(s.exited()).toBeNull();
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});
+
 describe('failure isolation: a check that throws inside the language server', () => {
   it('drops that check\'s results only, reports the failure once, and keeps serving', async () => {
     const s = await startSession({ 'main.iommu': TWO_ERRORS }, { env: { IOMMU_CHECK_FAULTS: 'check:map-overlap' } });

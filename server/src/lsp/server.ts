@@ -1,18 +1,16 @@
 // The language server's wiring: the connection, document sync, the editor's settings and file
 // events, the check scheduler, and publishing. The analysis owner (./owner.ts, in a worker
 // thread) holds the project and answers every feature request (./features/); this thread never
-// analyses. The transport comes from argv (`--node-ipc` from VS Code, `--stdio` elsewhere).
+// analyses. The transport comes from argv (`--node-ipc` from VS Code, `--stdio` elsewhere:
+// ./transport.ts, which survives malformed input).
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
-  ProposedFeatures,
   TextDocuments,
-  type Connection,
   type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,6 +21,7 @@ import { registerFeatures } from './handlers';
 import { OwnerClient } from './ownerClient';
 import type { CheckedMessage } from './protocol';
 import { CheckScheduler } from './scheduler';
+import { serverConnection } from './transport';
 import { VERSION } from '../version';
 
 const STATUS = 'iommu-check/status';
@@ -37,7 +36,7 @@ function toPath(uri: string): string | null {
 }
 
 export function startServer(): void {
-  const connection: Connection = createConnection(ProposedFeatures.all);
+  const { connection, shutDown } = serverConnection();
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.error(m);
   const caps = { config: false, watch: false, folders: false };
@@ -145,7 +144,10 @@ export function startServer(): void {
   });
 
   registerFeatures(connection, owner, log);
-  connection.onShutdown(() => owner.dispose());
+  connection.onShutdown(() => {
+    shutDown();
+    owner.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();
