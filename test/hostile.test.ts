@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_SYNTAX_ERRORS } from '../grammar/src/index';
 import { MAX_TEXT_CHARS } from '../server/src/model/sourceText';
+import { MAX_DIAGNOSTICS_PER_CODE } from '../server/src/project/index';
 import { CLEAN, run, tmpTree } from './cli/helpers';
 import { analyzeText } from './properties/invariants';
 
@@ -119,6 +120,25 @@ describe('hostile inputs', () => {
     expect(ds.every((d) => d.code === 'syntax')).toBe(true);
     expect(ds[MAX_SYNTAX_ERRORS]!.message).toMatch(/^\d+ more syntax errors from here on are not reported \(the first 100 are\)$/);
     expect(ds[MAX_SYNTAX_ERRORS]!.range.start.line).toBe(ds[MAX_SYNTAX_ERRORS - 1]!.range.start.line + 1); // two errors a line
+  });
+
+  it('1 000 errors of the checks in one file: the first 100 of each code and a count of the rest', () => {
+    const lines = ['iommu smmu0 { model smmuv3 }'];
+    for (let i = 0; i < 1000; i++) lines.push(`device d${i} { pci 0000:${(i >> 5).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0 msi nowhere }`);
+    for (let i = 0; i < 150; i++) lines.push(`domain vm${i} : paging { attach d${i} map 0x1000 -> 0x2000 size 0x800 }`);
+    const r = checkJson(tree({ 'main.iommu': lines.join('\n') + '\n' }));
+    expect(r.code).toBe(1);
+    const ds = r.files['main.iommu']!;
+    const count = (code: string) => ds.filter((d) => d.code === code).length;
+    expect([count('unknown-name'), count('map-unaligned')]).toEqual([MAX_DIAGNOSTICS_PER_CODE + 1, MAX_DIAGNOSTICS_PER_CODE + 1]);
+    expect(ds.length).toBe(2 * (MAX_DIAGNOSTICS_PER_CODE + 1));
+    const summaries = ds.filter((d) => / more /.test(d.message)).map((d) => [d.code, d.range.start.line, d.message]);
+    expect(summaries).toEqual([
+      ['unknown-name', 101, '900 more unknown-name diagnostics from here on are not reported (the first 100 are)'],
+      ['map-unaligned', 1101, '50 more map-unaligned diagnostics from here on are not reported (the first 100 are)'],
+    ]);
+    // the first 100 are the first by position
+    expect(ds.filter((d) => d.code === 'unknown-name').slice(0, 100).map((d) => d.range.start.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
   it('include cycles, of a file with itself and through another', () => {

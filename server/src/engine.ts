@@ -5,7 +5,7 @@ import { IMPLEMENTATIONS, makeDiagnostic, type CheckContext } from './checks/ind
 import { applySuppressions } from './checks/suppressions';
 import { buildConfiguration } from './model/build';
 import { Translation } from './model/translation';
-import type { Configuration, Diagnostic, Severity } from './model/types';
+import type { Configuration, Diagnostic, Severity, SourceFile } from './model/types';
 import { injectFault } from './faults';
 import { withProvenance } from './model/provenance';
 import { readTextFile } from './model/readText';
@@ -82,13 +82,18 @@ export function* analyzeSteps(rootPath: string, opts: AnalyzeOptions = {}): Gene
         else foreign = true;
       },
     };
+    const failures: string[] = [];
     try {
       injectFault(`check:${check.code}`);
       check.run(ctx);
     } catch (e) {
-      internalErrors.push(`check ${check.code} failed: ${e instanceof Error ? e.message : String(e)}`);
+      failures.push(`check ${check.code} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (foreign) internalErrors.push(`check ${check.code} reported another check's code`);
+    if (foreign) failures.push(`check ${check.code} reported another check's code`);
+    if (failures.length > 0) {
+      internalErrors.push(...failures);
+      found.push(internalError(config.root, `${failures[0]} (a bug in iommu-check; please report it): the findings of ${check.code} are left out`));
+    }
     yield;
   }
   let diagnostics = withProvenance(applySuppressions(config.files, dedupe(found)), (p) => (opts.host ?? diskHost).read(p));
@@ -96,6 +101,13 @@ export function* analyzeSteps(rootPath: string, opts: AnalyzeOptions = {}): Gene
   const order = new Map(config.files.map((f, i) => [f, i]));
   diagnostics.sort((a, b) => order.get(a.loc.file)! - order.get(b.loc.file)! || a.loc.span.start - b.loc.span.start || a.code.localeCompare(b.code));
   return { config, tx, diagnostics, internalErrors };
+}
+
+/** The one `internal-error` diagnostic of a failure of the checker, on the text of the first line of `root`. */
+export function internalError(root: SourceFile, message: string): Diagnostic {
+  const m = /^[ \t]*([^\r\n]*)/.exec(root.text)!;
+  const start = m[0].length - m[1]!.length;
+  return makeDiagnostic('internal-error', { file: root, span: { start, end: m[0].length } }, message);
 }
 
 export function applyRules(diags: Diagnostic[], rules: RuleSettings | ((filePath: string) => RuleSettings)): Diagnostic[] {

@@ -12,19 +12,22 @@ interface Fault {
 }
 
 const faults = new Map<string, Fault>();
-for (const raw of (process.env['IOMMU_CHECK_FAULTS'] ?? '').split(',')) {
-  const item = raw.trim();
-  if (!item) continue;
-  const m = /^(.*?)(?:\*(\d+))?$/.exec(item)!;
-  faults.set(m[1]!, { remaining: m[2] !== undefined ? Number(m[2]) : Infinity });
-}
 
-/** Whether fault injection is on at all. */
-export const FAULTS_ON = faults.size > 0;
+/** Set the places that fail, as IOMMU_CHECK_FAULTS would (in-process tests; '' turns it off). */
+export function setFaults(spec: string): void {
+  faults.clear();
+  for (const raw of spec.split(',')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const m = /^(.*?)(?:\*(\d+))?$/.exec(item)!;
+    faults.set(m[1]!, { remaining: m[2] !== undefined ? Number(m[2]) : Infinity });
+  }
+}
+setFaults(process.env['IOMMU_CHECK_FAULTS'] ?? '');
 
 /** Throw if the place `point` is set to fail (and still has failures left). */
 export function injectFault(point: string): void {
-  if (!FAULTS_ON) return;
+  if (faults.size === 0) return;
   const f = faults.get(point);
   if (!f || f.remaining <= 0) return;
   f.remaining--;
@@ -33,7 +36,7 @@ export function injectFault(point: string): void {
 
 /** The number given for a place (`worker-exit:3` → 3 for `worker-exit`), if set. */
 export function faultNumber(point: string): number | undefined {
-  if (!FAULTS_ON) return undefined;
+  if (faults.size === 0) return undefined;
   for (const key of faults.keys()) if (key.startsWith(`${point}:`)) return Number(key.slice(point.length + 1));
   return undefined;
 }

@@ -9,6 +9,7 @@ import { exampleFiles, explainText, hoverMarkdown, renderChecksDoc, sarifHelp } 
 import { CHECKS, IMPLEMENTATIONS } from '../../server/src/checks/registry';
 import { isFirmwareExample, type Example } from '../../server/src/checks/check';
 import { runFirmwareExample } from '../import/firmware-example';
+import { setFaults } from '../../server/src/faults';
 
 const CHECKS_DIR = path.join(__dirname, '../../server/src/checks');
 const FOLDER: Record<string, string> = {
@@ -21,8 +22,20 @@ const FOLDER: Record<string, string> = {
   firmware: 'firmware',
 };
 
-/** Check an example the way the CLI checks a file; returns the codes raised. */
-function run(e: Example): { codes: string[]; internalErrors: string[] } {
+/** The failures (server/src/faults.ts) under which a code raised only by a bug of the checker fires. */
+const FIRES_UNDER_FAULTS: Record<string, string> = { 'internal-error': 'check:map-overlap' };
+
+/** Check an example the way the CLI checks a file (with `faults` injected); returns the codes raised. */
+function run(e: Example, faults = ''): { codes: string[]; internalErrors: string[] } {
+  setFaults(faults);
+  try {
+    return runExample(e);
+  } finally {
+    setFaults('');
+  }
+}
+
+function runExample(e: Example): { codes: string[]; internalErrors: string[] } {
   // A firmware check's example is table sources, imported as import-acpi / import-dt would.
   if (isFirmwareExample(e)) return { codes: runFirmwareExample(e), internalErrors: [] };
   const { root, files } = exampleFiles(e);
@@ -51,7 +64,7 @@ describe('check registry', () => {
     expect(IMPLEMENTATIONS.map((c) => c.code)).toEqual(CHECKS.filter((c) => !c.emittedBy).map((c) => c.code));
     expect(CHECKS.filter((c) => c.emittedBy).map((c) => `${c.code}:${c.emittedBy}`)).toEqual([
       'syntax:model', 'unknown-name:model', 'duplicate-name:model', 'wrong-kind:model', 'bad-number:model', 'bad-value:model',
-      'missing-property:model', 'include-error:model', 'unsupported-feature:model', 'group-membership:model', 'unused-suppression:suppressions',
+      'missing-property:model', 'include-error:model', 'unsupported-feature:model', 'group-membership:model', 'unused-suppression:suppressions', 'internal-error:engine',
       ...['table-malformed', 'table-checksum', 'table-revision', 'id-map-dangling', 'id-map-overlap', 'id-count-off-by-one',
         'shared-stream-id', 'shared-device-id', 'rmr-unaligned', 'rmr-overlap', 'rmr-no-device', 'no-interrupt-remapping',
         'iommu-map-gap', 'host-bridge-iommu-addresses'].map((c) => `${c}:firmware`),
@@ -70,9 +83,10 @@ describe('check registry', () => {
 
   for (const c of CHECKS) {
     it(`${c.code}: the example fires and the near miss stays silent`, () => {
-      const fires = run(c.explanation.fires);
+      const faults = FIRES_UNDER_FAULTS[c.code];
+      const fires = run(c.explanation.fires, faults);
       expect(fires.codes, 'the example that fires').toContain(c.code);
-      expect(fires.internalErrors).toEqual([]);
+      expect(fires.internalErrors).toEqual(faults ? [`check ${faults.slice('check:'.length)} failed: injected fault at ${faults}`] : []);
       const near = run(c.explanation.nearMiss);
       expect(near.codes.filter((x) => x !== 'unused-object'), 'the near miss is silent and otherwise clean').toEqual([]);
       expect(near.internalErrors).toEqual([]);

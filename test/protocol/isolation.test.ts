@@ -46,17 +46,17 @@ describe('failure isolation: the command line', () => {
     expect(codesOf(r.out)).toEqual(['map-overlap', 'map-unaligned']);
   });
 
-  it('a check that throws loses its own results only, and is reported once', () => {
+  it('a check that throws loses its own results only, shows one internal-error, and is reported once', () => {
     const r = cli('check:map-overlap', TWO_ERRORS);
     expect(r.code).toBe(2);
-    expect(codesOf(r.out)).toEqual(['map-unaligned']);
+    expect(codesOf(r.out)).toEqual(['internal-error', 'map-unaligned']);
     expect(r.err).toBe('iommu-check: check map-overlap failed: injected fault at check:map-overlap (internal error; please report)\n');
   });
 
-  it('an exception while building the model fails that configuration, with one report', () => {
+  it('an exception while building the model fails that configuration, with one report and one internal-error', () => {
     const r = cli('model', TWO_ERRORS);
     expect(r.code).toBe(2);
-    expect(codesOf(r.out)).toEqual([]);
+    expect(codesOf(r.out)).toEqual(['internal-error']);
     expect(r.err.match(/injected fault at model/g)).toHaveLength(1);
   });
 
@@ -202,7 +202,7 @@ describe('failure isolation: broken framing over stdio', () => {
 });
 
 describe('failure isolation: a check that throws inside the language server', () => {
-  it('drops that check\'s results only, reports the failure once, and keeps serving', async () => {
+  it('drops that check\'s results only, shows one internal-error, reports the failure once, and keeps serving', async () => {
     const s = await startSession({ 'main.iommu': TWO_ERRORS }, { env: { IOMMU_CHECK_FAULTS: 'check:map-overlap' } });
     try {
       const uri = s.uri('main.iommu');
@@ -213,7 +213,10 @@ describe('failure isolation: a check that throws inside the language server', ()
         await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: TWO_ERRORS + '#'.repeat(i + 1) + '\n' }] });
         const v = version;
         const p = await s.until(() => (s.diagnostics.get(uri)?.version === v ? s.diagnostics.get(uri) : undefined));
-        expect(p.diagnostics.map((d) => d.code)).toEqual(['map-unaligned']);
+        expect(p.diagnostics.map((d) => [d.range.start.line, d.code, String(d.message).split(' (')[0]])).toEqual([
+          [0, 'internal-error', 'check map-overlap failed: injected fault at check:map-overlap'],
+          [6, 'map-unaligned', "map 0x10000..0x107ff is not aligned to the 4K minimum page of 'smmu0'"],
+        ]);
       }
       const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } })) as { contents: { value: string } } | null;
       expect(h?.contents.value).toMatch(/nic/);

@@ -43,3 +43,29 @@ describe('language server and command line agree on what the soak found', () => 
     }
   }, 60_000);
 });
+
+describe('a flood of diagnostics in the editor', () => {
+  it('1 000 errors in one file: the editor shows what the command line shows, the first 100 of each code and a count', async () => {
+    const lines = ['iommu smmu0 { model smmuv3 }'];
+    for (let i = 0; i < 1000; i++) lines.push(`device d${i} { pci 0000:${(i >> 5).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0 msi nowhere }`);
+    for (let i = 0; i < 150; i++) lines.push(`domain vm${i} : paging { attach d${i} map 0x1000 -> 0x2000 size 0x800 }`);
+    const text = lines.join('\n') + '\n';
+    const s = await startSession({ 'main.iommu': text });
+    try {
+      const uri = s.uri('main.iommu');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version: 1, text } });
+      const p = await s.until(() => (s.diagnostics.get(uri)?.version === 1 ? s.diagnostics.get(uri) : undefined), 60_000);
+      const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
+      const cli = JSON.parse(run(['--format', 'json', 'main.iommu'], { cwd: s.dir }).out) as { files: { diagnostics: { range: unknown; severity: string; code: string; message: string }[] }[] };
+      const expected = cli.files[0]!.diagnostics.map((d) => [d.range, d.severity, d.code, d.message]);
+      expect(p.diagnostics.map((d) => [d.range, SEVERITY[d.severity ?? 1], d.code, d.message])).toEqual(expected);
+      expect(expected).toHaveLength(202);
+      expect(expected.filter((d) => / more /.test(String(d[3]))).map((d) => d[3])).toEqual([
+        '900 more unknown-name diagnostics from here on are not reported (the first 100 are)',
+        '50 more map-unaligned diagnostics from here on are not reported (the first 100 are)',
+      ]);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});

@@ -43,6 +43,7 @@ import viommuWidth from './nesting/viommu-width';
 import expectFailed from './hygiene/expect-failed';
 import unusedObject from './hygiene/unused-object';
 import unusedSuppression from './hygiene/unused-suppression';
+import internalError from './hygiene/internal-error';
 import fwTableMalformed from './firmware/table-malformed';
 import fwTableChecksum from './firmware/table-checksum';
 import fwTableRevision from './firmware/table-revision';
@@ -100,6 +101,7 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   expectFailed,
   unusedObject,
   unusedSuppression,
+  internalError,
   fwTableMalformed,
   fwTableChecksum,
   fwTableRevision,

@@ -65,11 +65,12 @@ export interface AnalysisCheck extends CheckInfo {
 }
 
 /**
- * A code raised outside the checks: by the parser and model builder, by suppression comments, or
- * by the firmware importers (import-acpi, import-dt) about the tables they read.
+ * A code raised outside the checks: by the parser and model builder, by suppression comments, by
+ * the firmware importers (import-acpi, import-dt) about the tables they read, or by the engine
+ * when the checker itself fails (`internal-error`).
  */
 export interface EmittedCheck extends CheckInfo {
-  emittedBy: 'model' | 'suppressions' | 'firmware';
+  emittedBy: 'model' | 'suppressions' | 'firmware' | 'engine';
   run?: never;
   fixes?(d: Diagnostic, ctx: FixContext): Fix[];
 }

@@ -148,13 +148,6 @@ export class AnalysisOwner {
     const byPath = new Map<string, PlainDiagnostic[]>();
     const report = project.report();
     for (const [p, diags] of report.files) byPath.set(p, diags.map(toPlain));
-    for (const c of project.analysed())
-      if (c.failure) {
-        byPath.set(c.root, [
-          ...(byPath.get(c.root) ?? []),
-          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal-error', message: `iommu-check failed on this configuration (please report): ${c.failure.split('\n')[0]}`, related: [] },
-        ]);
-      }
     for (const config of project.settingsFiles()) byPath.set(config, []);
     for (const { path: p, problem } of project.settingsProblems()) {
       const text = project.host.read(p) ?? '';

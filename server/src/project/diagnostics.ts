@@ -3,6 +3,9 @@
 
 import type { Diagnostic, Loc, Severity } from '../model/types';
 
+/** The most diagnostics of one code shown in one file; past that, one more says how many are left. */
+export const MAX_DIAGNOSTICS_PER_CODE = 100;
+
 export interface PlainRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
@@ -44,4 +47,29 @@ export function diagnosticKey(d: Diagnostic): string {
 /** In a file: by position, then code. */
 export function compareInFile(a: Diagnostic, b: Diagnostic): number {
   return a.loc.span.start - b.loc.span.start || a.loc.span.end - b.loc.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+/**
+ * A file's diagnostics (sorted by position) with each code that fires more than
+ * MAX_DIAGNOSTICS_PER_CODE + 1 times cut to its first MAX_DIAGNOSTICS_PER_CODE and one diagnostic
+ * of the same code, where the next one was, giving the count of the rest (as the parser does for
+ * syntax errors): a binary file or a generated one with a thousand errors stays readable.
+ */
+export function capFlood(sorted: Diagnostic[]): Diagnostic[] {
+  const count = new Map<string, number>();
+  for (const d of sorted) count.set(d.code, (count.get(d.code) ?? 0) + 1);
+  if ([...count.values()].every((n) => n <= MAX_DIAGNOSTICS_PER_CODE + 1)) return sorted;
+  const seen = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const d of sorted) {
+    const total = count.get(d.code)!;
+    const k = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, k);
+    if (total <= MAX_DIAGNOSTICS_PER_CODE + 1 || k <= MAX_DIAGNOSTICS_PER_CODE) out.push(d);
+    else if (k === MAX_DIAGNOSTICS_PER_CODE + 1) {
+      const rest = total - MAX_DIAGNOSTICS_PER_CODE;
+      out.push({ code: d.code, severity: d.severity, loc: d.loc, message: `${rest} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] });
+    }
+  }
+  return out;
 }

@@ -4,11 +4,12 @@
 // session and tells it what changed. Both report diagnostics from here, so they cannot disagree.
 
 import * as path from 'node:path';
-import { analyzeSteps, type Analysis, type RuleSettings } from '../engine';
+import { LineIndex } from '../../../grammar/src/lines';
+import { analyzeSteps, internalError, type Analysis, type RuleSettings } from '../engine';
 import type { Diagnostic } from '../model/types';
 import { includedPaths, ParseCache } from '../model/workspace';
 import { configurationRoots } from './configurations';
-import { compareInFile, diagnosticKey } from './diagnostics';
+import { capFlood, compareInFile, diagnosticKey } from './diagnostics';
 import { ProjectHost } from './host';
 import { RuleSettingsResolver } from './settings';
 import { WorkspaceRoots } from './workspaceRoot';
@@ -30,8 +31,10 @@ export interface ConfigurationAnalysis {
   analysis: Analysis | null;
   /** A failure of the checker itself (an exception), reported once: one line… */
   failure: string | null;
-  /** …and its stack, for the language server's log. */
+  /** …and its stack, for the language server's log… */
   failureDetail?: string;
+  /** …and the one `internal-error` diagnostic that shows it, on the root file. */
+  failureDiagnostic?: Diagnostic;
   /** Internal errors of single checks. */
   internalErrors: string[];
   /** The text of each file as analysed. */
@@ -207,7 +210,10 @@ export class Project {
       }
       const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
       const stack = e instanceof Error ? (e.stack ?? '') : '';
-      result = { root, files: [...texts.keys()], analysis: null, failure: `checking ${root} failed: ${why}`, failureDetail: stack, internalErrors: [], texts };
+      const text = texts.get(root) ?? '';
+      const file = { path: root, text, lines: new LineIndex(text), ast: { statements: [], comments: [] }, syntaxErrors: [] };
+      const failureDiagnostic = internalError(file, `iommu-check failed on this configuration (please report): ${why}; nothing in it is checked until its text changes`);
+      result = { root, files: [...texts.keys()], analysis: null, failure: `checking ${root} failed: ${why}`, failureDetail: stack, failureDiagnostic, internalErrors: [], texts };
     }
     this.analyses.set(root, result);
     return result;
@@ -220,7 +226,11 @@ export class Project {
     return roots.map((r) => (!force && this.isFresh(r) ? this.analyses.get(r)! : this.analyze(r)));
   }
 
-  /** Diagnostics by file over the given configurations (default: every one analysed), each once. */
+  /**
+   * Diagnostics by file over the given configurations (default: every one analysed), each once,
+   * a flood of one code in a file cut to its first ones and a count (what the command line and
+   * the editor both show).
+   */
   report(configurations: Iterable<ConfigurationAnalysis> = this.analyses.values()): ProjectReport {
     const files = new Map<string, Diagnostic[]>();
     const seen = new Set<string>();
@@ -229,14 +239,17 @@ export class Project {
       for (const f of c.files) if (!files.has(f)) files.set(f, []);
       for (const e of c.internalErrors) if (!internalErrors.includes(e)) internalErrors.push(e);
       if (c.failure && !internalErrors.includes(c.failure)) internalErrors.push(c.failure);
-      for (const d of c.analysis?.diagnostics ?? []) {
+      const shown = c.failureDiagnostic && this.rulesFor(c.root)['internal-error'] !== 'off' ? [c.failureDiagnostic] : [];
+      for (const d of [...shown, ...(c.analysis?.diagnostics ?? [])]) {
         const key = diagnosticKey(d);
         if (seen.has(key)) continue;
         seen.add(key);
-        files.get(d.loc.file.path)!.push(d);
+        let list = files.get(d.loc.file.path);
+        if (!list) files.set(d.loc.file.path, (list = []));
+        list.push(d);
       }
     }
-    for (const list of files.values()) list.sort(compareInFile);
+    for (const [p, list] of files) files.set(p, capFlood(list.sort(compareInFile)));
     return { files, internalErrors };
   }
 }
