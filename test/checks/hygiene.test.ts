@@ -63,6 +63,15 @@ domain guest : nested {
 }
 `);
   });
+  it('a group written with its default domain type is in use by that domain, as every group of a running kernel', () => {
+    check(`iommu smmu0 { model smmuv3 }
+device sata { driver ahci }
+device sata1 { driver ahci }
+group host_sata : dma { sata sata1 }
+device nvme { driver nvme }
+group host_nvme : identity { nvme }
+`);
+  });
   it('an irqchip named only by a map target or an expect is used', () => {
     check(`backend iommufd
 iommu smmu0 { model smmuv3  sw-msi none }

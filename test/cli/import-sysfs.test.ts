@@ -30,8 +30,8 @@ describe('import-sysfs', () => {
     expect(analysis.internalErrors).toEqual([]);
     const { config } = analysis;
     expect(config.iommus.map((i) => [i.name, i.model, i.defaultDomain])).toEqual([['iommu0', 'vtd', 'dma']]);
-    expect(text).toContain('group group_1 { dev_0000_01_00_0 dev_0000_01_00_1 }');
-    expect(text).toContain('group group_9 { dev_0000_00_1f_0 dev_0000_00_1f_3 dev_0000_00_1f_4 }');
+    expect(text).toContain('group group_1 : dma { dev_0000_01_00_0 dev_0000_01_00_1 }');
+    expect(text).toContain('group group_9 : dma { dev_0000_00_1f_0 dev_0000_00_1f_3 dev_0000_00_1f_4 }');
     const dev = (n: string) => config.devices.find((d) => d.name === n)!;
     // Drivers from bus/pci/devices/*/driver (links and plain files).
     expect(dev('dev_0000_01_00_0').driver).toBe('vfio-pci');
@@ -79,7 +79,7 @@ describe('import-sysfs', () => {
     // A group whose type differs from its IOMMU's default is declared with its own type.
     expect(text).toContain('group group_15 : identity { dev_0000_0c_00_3 }');
     expect(analysis.config.groups.find((g) => g.name === 'group_15')!.defaultDomain.type).toBe('identity');
-    expect(text).toContain('group group_14 { dev_0000_0a_00_0 dev_0000_0a_00_1 }');
+    expect(text).toContain('group group_14 : dma-fq { dev_0000_0a_00_0 dev_0000_0a_00_1 }');
   });
 
   it('describes an SMMU with a hardware MSI region beside SW_MSI under vfio-type1 (D05)', () => {

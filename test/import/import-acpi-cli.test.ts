@@ -112,4 +112,24 @@ describe('iommu-check import-acpi', () => {
     expect(run(['import-acpi'], { cwd }).code).toBe(2);
     expect(run(['import-acpi', '--format', 'xml', 'notes.txt'], { cwd }).err).toBe("iommu-check: import-acpi: --format: 'xml' is not one of text, json, sarif\n");
   });
+  it('findings follow the rule settings: --rule, the nearest .iommu-check.json, --config; a bad config is a usage error', () => {
+    const cwd = tree({ 'fw/FACP': new Uint8Array(0), 'fw/IORT': IORT });
+    const off = run(['import-acpi', 'fw', '--rule', 'table-malformed=off'], { cwd });
+    expect([off.code, off.err]).toEqual([0, '']);
+    const warn = run(['import-acpi', 'fw', '--rule=table-malformed=warning'], { cwd });
+    expect([warn.code, warn.err]).toEqual([0, 'fw/FACP: warning table-malformed: the file is empty\n0 errors, 1 warning, 0 information\n']);
+    // The config file nearest to the tables.
+    fs.writeFileSync(path.join(cwd, 'fw', '.iommu-check.json'), '{ "rules": { "table-malformed": "information" } }');
+    const near = run(['import-acpi', 'fw'], { cwd });
+    expect([near.code, near.err]).toEqual([0, 'fw/FACP: information table-malformed: the file is empty\n0 errors, 0 warnings, 1 information\n']);
+    // --rule wins over the file; --config replaces it.
+    expect(run(['import-acpi', 'fw', '--rule', 'table-malformed=error'], { cwd }).code).toBe(1);
+    fs.writeFileSync(path.join(cwd, 'strict.json'), '{ "rules": { "table-malformed": "off" } }');
+    expect(run(['import-acpi', 'fw', '--config', 'strict.json'], { cwd }).err).toBe('');
+    fs.writeFileSync(path.join(cwd, 'fw', '.iommu-check.json'), '{ "rules": { "table-malformd": "off" } }');
+    const bad = run(['import-acpi', 'fw'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe("iommu-check: fw/.iommu-check.json: unknown check code 'table-malformd'; did you mean 'table-malformed'? (run 'iommu-check explain' for the list)\n");
+    expect(run(['import-acpi', 'fw', '--rule', 'nope=off'], { cwd }).code).toBe(2);
+  });
 });

@@ -50,7 +50,7 @@ describe('import-acpi with the machine\'s sysfs', () => {
   reserved 0x3e2e_0000..0x3e2f_ffff direct-relaxable  // RMRR DMAR+0x68; class 0xC0330 (USB): relaxable
 }`);
     expect(r.text).toContain('  driver i915\n  reserved 0x3f80_0000..0x47ff_ffff direct-relaxable');
-    expect(r.text).toContain('group group_5 { dev_0000_00_14_0 dev_0000_00_14_2 }');
+    expect(r.text).toContain('// /sys/kernel/iommu_groups/5 (no type file: dma assumed)\ngroup group_5 : dma { dev_0000_00_14_0 dev_0000_00_14_2 }');
     expect(engineCodes(r.text)).toEqual([]);
   });
 });

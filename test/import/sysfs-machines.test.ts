@@ -16,9 +16,11 @@ function check(text: string) {
   expect(a.internalErrors).toEqual([]);
   return a;
 }
-/** The plan a user makes: the import's "unused" suppression above a group goes once the group is attached. */
-const attachPlan = (text: string, group: string, extra: string) =>
-  text.replace(`// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it\ngroup ${group} `, `group ${group} `) + extra;
+/** The plan a user makes: a domain attaching a group of the machine (the import wrote nothing that goes stale). */
+const attachPlan = (text: string, group: string, extra: string) => {
+  expect(text).toMatch(new RegExp(`^group ${group} : [a-z-]+ \\{`, 'm'));
+  return text + extra;
+};
 const codes = (text: string) => check(text).diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`);
 
 /** Import the machine directly and through a snapshot; both must give the same configuration. */
@@ -69,8 +71,10 @@ describe('import-sysfs: AMD EPYC', () => {
       '// kernel 6.12    // uname -r: 6.12.9-200.fc41.x86_64\n'.replace('// kernel', supportsKernel() ? 'kernel' : '// kernel') +
         'cmdline "root=/dev/sda2 ro amd_iommu=on iommu.strict=0"\n\n' +
         '// /sys/class/iommu/ivhd0: /sys/class/iommu/ivhd0 is an AMD-Vi unit\n' +
-        '// extended features 0xf00000098: HATS 4-level host page tables (48 bits); guest translation yes; PASID 16 bits\n' +
-        'iommu ivhd0 {\n  model amd-vi\n  ias 48\n  oas 52\n  default-domain dma-fq\n}\n\n' +
+        '// extended features 0xf00000098: HATS 4-level host page tables (48 bits), v1 format; guest translation yes (nested domains possible); PASID 16 bits\n' +
+        'iommu ivhd0 {\n  model amd-vi\n  ias 48\n  oas 52\n' +
+        '  pgsizes 4K 8K 16K 32K 64K 128K 256K 512K 1M 2M 4M 8M 16M 32M 64M 128M 256M 512M 1G 2G 4G 8G 16G 32G 64G 128G 256G 1T 2T 4T 8T 16T 32T 64T 128T 256T 512T 1P 2P\n' +
+        '  nesting\n  default-domain dma-fq\n}\n\n' +
         '// /proc/interrupts shows IR- (remapped) interrupt chips\nirqchip ir { model x86-remap }\n',
     );
     expect(text).toContain('device xhci {\n  pci 0000:02:00.3\n  driver xhci_hcd\n  msi ir\n  behind rp1\n  // reserved_regions of group 14\n  reserved 0x9D00_0000..0x9D0F_FFFF direct\n}\n');
@@ -93,7 +97,7 @@ describe('import-sysfs: an Arm server', () => {
     expect(text).toContain('// From the MADT GIC ITS structures\nirqchip its0 { model gicv3-its base 0x1000_0004_0000 }\n');
     expect(text).toContain('device nvme0 {\n  pci 0000:01:00.0\n  iommu smmu0\n  driver nvme\n  msi its0\n  behind rp0\n}\n');
     expect(text).toContain('  reserved 0xE000_0000..0xE00F_FFFF direct-relaxable\n');
-    expect(text).toContain('group group_4 { nic0 nic1 }\n');
+    expect(text).toContain('group group_4 : dma { nic0 nic1 }\n');
     expect(codes(text)).toEqual([]);
   });
 
@@ -109,18 +113,18 @@ describe('import-sysfs: a switch whose downstream ports lack ACS', () => {
   it('the kernel groups each downstream port with what is below it; the import reproduces them without declaring a group', () => {
     const { text, err } = importBoth(switchMachine());
     expect(err).toBe('');
-    expect(text).toContain('group group_3 { dsp0 gpu hda }\n');
-    expect(text).toContain('group group_6 { dsp1 nvme0 }\n');
+    expect(text).toContain('group group_3 : dma { dsp0 gpu hda }\n');
+    expect(text).toContain('group group_6 : dma { dsp1 nvme0 }\n');
     expect(codes(text)).toEqual([]);
     // The plan to give the GPU to a VM while the audio function stays with the host.
-    const plan = attachPlan(text, 'group_3', 'domain vm : paging {\n  attach gpu_only\n}\n').replace('group group_3 { dsp0 gpu hda }', 'group gpu_only { dsp0 gpu }\n// iommu-check: ignore unused-object -- stays with the host\ngroup audio_only { hda }');
+    const plan = attachPlan(text, 'group_3', 'domain vm : paging {\n  attach gpu_only\n}\n').replace('group group_3 : dma { dsp0 gpu hda }', 'group gpu_only { dsp0 gpu }\ngroup audio_only : dma { hda }');
     expect(check(plan).diagnostics.map((d) => `${d.severity} ${d.code} ${d.loc.file.text.slice(d.loc.span.start, d.loc.span.end)}`)).toEqual(['error group-topology audio_only']);
   });
 
   it('with pcie_acs_override the kernel forms finer groups: they are declared, and acs-override warns', () => {
     const { text, err } = importBoth(switchMachine({ override: true }));
     expect(err).toBe('');
-    for (const g of ['group group_3 { dsp0 }', 'group group_4 { gpu }', 'group group_5 { hda }', 'group group_6 { dsp1 }', 'group group_7 { nvme0 }']) expect(text).toContain(g + '\n');
+    for (const g of ['group group_3 : dma { dsp0 }', 'group group_4 : dma { gpu }', 'group group_5 : dma { hda }', 'group group_6 : dma { dsp1 }', 'group group_7 : dma { nvme0 }']) expect(text).toContain(g + '\n');
     expect(check(text).diagnostics.map((d) => `${d.severity} ${d.code} ${d.loc.file.text.slice(d.loc.span.start, d.loc.span.end)}`)).toEqual([
       'warning acs-override group_4',
       'warning acs-override group_5',
@@ -150,7 +154,7 @@ describe('import-sysfs: what could not be read', () => {
         'Lost for them: drivers (so group-not-viable cannot see a host driver), class names, config space (PCI topology, ACS, MSI), the IOMMU instance. ' +
         "Run 'iommu-check snapshot' on the machine and import the archive instead.\n",
     );
-    expect(r.out).toContain('group group_4 { dev_0000_01_00_0 dev_0000_01_00_1 }');
+    expect(r.out).toContain('group group_4 : dma-fq { dev_0000_01_00_0 dev_0000_01_00_1 }');
     expect(codes(r.out)).toEqual([]);
   });
 
@@ -261,8 +265,7 @@ device hda0 {
   msi ir
   behind rp0
 }
-// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it
-group group_4 { gpu hda0 }
+group group_4 : dma-fq { gpu hda0 }
 
 // /sys/kernel/iommu_groups/5, type DMA-FQ
 // 0000:00:1d.0 PCIe root port [8086:a0b0]
@@ -310,6 +313,5 @@ device smbus {
   driver i801_smbus
   conventional
 }
-// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it
-group group_7 { lpc hda1 smbus }
+group group_7 : dma-fq { lpc hda1 smbus }
 `;

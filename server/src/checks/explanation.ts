@@ -40,11 +40,11 @@ export function wrap(text: string, width = 96, indent = ''): string {
   return lines.join('\n');
 }
 
-function howToConfigure(code: string): string {
-  return (
-    `To change its severity: --rule ${code}=off|information|warning|error, or { "rules": { "${code}": "warning" } } in .iommu-check.json. ` +
-    `To silence one occurrence: \`// iommu-check: ignore ${code} -- reason\` on the line before the statement (or at the end of its line).`
-  );
+function howToConfigure(c: CheckInfo): string {
+  const severity = `To change its severity: --rule ${c.code}=off|information|warning|error, or { "rules": { "${c.code}": "warning" } } in .iommu-check.json.`;
+  // A finding in a binary table or a devicetree has no line to put a suppression comment on.
+  if (c.family === 'firmware') return `${severity} (import-acpi and import-dt read the .iommu-check.json nearest to each table or devicetree.)`;
+  return `${severity} To silence one occurrence: \`// iommu-check: ignore ${c.code} -- reason\` on the line before the statement (or at the end of its line).`;
 }
 
 function indented(text: string): string {
@@ -77,7 +77,7 @@ export function explainText(c: CheckInfo): string {
     '',
     ...plainExample('Does not fire', x.nearMiss),
     '',
-    wrap(howToConfigure(c.code)),
+    wrap(howToConfigure(c)),
   ];
   return out.join('\n') + '\n';
 }
@@ -114,8 +114,8 @@ export function sarifHelp(c: CheckInfo): { fullDescription: string; text: string
   const rules = c.rules ? `\n\nKernel rules: ${c.rules}.` : '';
   return {
     fullDescription: `${c.title} ${x.what}`,
-    text: `${x.why}\n\nHow to fix: ${x.fix}${rules}\n\nSilence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with --rule ${c.code}=SEVERITY.`,
-    markdown: `**${c.title}**\n\n${explanationMarkdown(c)}\n\nSilence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with \`--rule ${c.code}=SEVERITY\` or in \`.iommu-check.json\`.`,
+    text: `${x.why}\n\nHow to fix: ${x.fix}${rules}\n\n${c.family === 'firmware' ? `Change its severity or turn it off with --rule ${c.code}=SEVERITY or in .iommu-check.json.` : `Silence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with --rule ${c.code}=SEVERITY.`}`,
+    markdown: `**${c.title}**\n\n${explanationMarkdown(c)}\n\n${c.family === 'firmware' ? `Change its severity or turn it off with \`--rule ${c.code}=SEVERITY\` or in \`.iommu-check.json\`.` : `Silence one occurrence with \`// iommu-check: ignore ${c.code}\`; change its severity with \`--rule ${c.code}=SEVERITY\` or in \`.iommu-check.json\`.`}`,
   };
 }
 

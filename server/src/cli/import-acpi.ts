@@ -10,6 +10,7 @@ import { displayPath, fsReason, UsageError, type CliIo } from './io';
 import { finishImport, parseFirmwareImportArgs, readSource } from './firmware-import';
 
 export const IMPORT_ACPI_HELP = `Usage: iommu-check import-acpi SRC... [--output FILE] [--format text|json|sarif] [--report FILE]
+       [--rule CODE=SEVERITY]... [--config FILE]
 
 SRC is a raw ACPI table (a file of /sys/firmware/acpi/tables, an \`acpidump -b\` .dat file, or
 several raw tables back to back), a directory of such files, or the text \`acpidump\` prints.
@@ -17,6 +18,9 @@ The IORT (SMMUs, ITS groups, root complexes, named components, RMRs), the MADT (
 frames), the DMAR (DRHD units, RMRRs, interrupt remapping) and the IVRS (IVHD units, IVMD blocks)
 become a configuration, printed on standard output (or written to --output FILE). Findings about
 the tables (locations TABLE+0xOFFSET) go to standard error, or to --report FILE, in --format.
+
+Findings follow the rule settings as every diagnostic does: the .iommu-check.json nearest to each
+source (or --config FILE), then --rule CODE=off|information|warning|error.
 
 Exit status: 0 no error findings; 1 error findings; 2 unreadable input or usage error.
 See docs/firmware.md.

@@ -7,6 +7,7 @@ import { finishImport, parseFirmwareImportArgs, readSource } from './firmware-im
 import { displayPath, UsageError, type CliIo } from './io';
 
 export const IMPORT_DT_HELP = `Usage: iommu-check import-dt FILE.dtb [--output FILE] [--format text|json|sarif] [--report FILE]
+       [--rule CODE=SEVERITY]... [--config FILE]
 
 FILE.dtb is a flattened devicetree (dtc -O dtb, /sys/firmware/fdt, a boot partition's .dtb).
 IOMMU nodes (arm,smmu-v3, arm,mmu-500 and other SMMUs, anything with #iommu-cells), MSI
@@ -14,6 +15,9 @@ controllers (arm,gic-v3-its, arm,gic-v2m-frame), devices with iommus / msi-paren
 bridges with iommu-map / msi-map (and masks, bus-range, dma-ranges), and reserved-memory regions
 with iommu-addresses become a configuration on standard output (or --output FILE). Findings
 (located by node path) go to standard error, or to --report FILE, in --format.
+
+Findings follow the rule settings as every diagnostic does: the .iommu-check.json nearest to each
+source (or --config FILE), then --rule CODE=off|information|warning|error.
 
 Exit status: 0 no error findings; 1 error findings; 2 unreadable input or usage error.
 See docs/firmware.md.

@@ -15,7 +15,7 @@ export const CONFIG_BYTES = 4096;
 /** Files of a device folder the importer reads. */
 const DEVICE_FILES = ['class', 'vendor', 'device', 'subsystem_vendor', 'subsystem_device', 'revision', 'modalias'];
 /** Links of a device folder the importer reads. */
-const DEVICE_LINKS = ['driver', 'iommu', 'iommu_group', 'physfn'];
+const DEVICE_LINKS = ['driver', 'iommu', 'iommu_group', 'physfn', 'subsystem'];
 /** Registers of IOMMU instances, under /sys/class/iommu/NAME/. */
 const IOMMU_FILES = ['intel-iommu/address', 'intel-iommu/cap', 'intel-iommu/ecap', 'intel-iommu/version', 'amd-iommu/cap', 'amd-iommu/features'];
 /** ACPI tables the firmware importer reads (root only on most systems). */
@@ -133,6 +133,7 @@ class Collector {
       if (target !== null && l === 'driver') this.dir(target);
       if (target !== null && l === 'physfn') this.device(target);
       if (target !== null && l === 'iommu') this.iommu(target);
+      if (target !== null && l === 'subsystem') this.dir(target);
     }
     for (const name of this.list(rel, false)) {
       if (/^virtfn\d+$/.test(name)) this.link(`${rel}/${name}`);
@@ -184,6 +185,8 @@ class Collector {
       if (target !== null) this.iommu(target);
     }
     for (const t of ACPI_TABLES) this.file(`firmware/acpi/tables/${t}`, { optional: true });
+    // A devicetree machine's flattened tree: which ITS each PCI host bridge and device uses.
+    this.file('firmware/fdt', { optional: true, max: 16 << 20 });
   }
 
   collectProc(): void {

@@ -49,15 +49,13 @@ export function vtdCapabilities(cap: bigint, ecap: bigint): Capabilities {
   }
   const gaw = agawWidth === 0 ? mgaw : Math.min(agawWidth, mgaw);
   const ias = firstStage ? gaw - 1 : gaw;
+  // iommu_superpage_capability: first stage 1 (2M) or 2 (2M, 1G with FL1GP); second stage
+  // fls(SLLPS), of which domain_super_pgsize_bitmap knows only 1 and 2.
+  const sllps = bits(cap, 34, 4);
+  const superpage = firstStage ? (bit(cap, 56) ? 2 : 1) : sllps === 0 ? 0 : 32 - Math.clz32(sllps);
   const pgsizes = [K4];
-  if (firstStage) {
-    pgsizes.push(M2);
-    if (bit(cap, 56)) pgsizes.push(G1);
-  } else {
-    const sllps = bits(cap, 34, 4);
-    if (sllps & 1) pgsizes.push(M2);
-    if (sllps & 2) pgsizes.push(G1);
-  }
+  if (superpage === 1) pgsizes.push(M2);
+  else if (superpage === 2) pgsizes.push(M2, G1);
   const nesting = bit(ecap, 26);
   const pasid = bit(ecap, 40) ? bits(ecap, 35, 5) + 1 : null;
   const widths = [39, 48, 57].filter((_, i) => (slSagaw >> (i + 1)) & 1);
@@ -76,24 +74,40 @@ export function vtdCapabilities(cap: bigint, ecap: bigint): Capabilities {
 }
 
 /**
- * AMD-Vi v1 page tables: the host address translation size HATS gives the levels (4, 5 or 6:
- * 48, 57 or 64 bits; `amd_iommu_hpt_level`); output width 52 (IOMMU_OUT_ADDR_BIT_SIZE). PASIDs
- * from PASMAX, guest translation (GT) for nesting.
+ * AMD-Vi: the kernel's paging domains use the v1 (host) page table (`amd_iommu_pgtable` =
+ * PD_MODE_V1) unless host translation is disabled (`amd_iommu_hatdis`: HATS = 3 in the feature
+ * register, or the IVHD's HATDis attribute, which sysfs does not show), then v2. v1: the host address translation size HATS gives the levels (4, 5 or
+ * 6: 48, 57 or 64 bits; `amd_iommu_hpt_level`); pages every power of two from 4K to 2^51 but
+ * 512G (AMD_IOMMU_PGSIZES); output width 52 (IOMMU_OUT_ADDR_BIT_SIZE). v2: 4-level (48 bits,
+ * 5-level with GATS 5 and 5-level CPU paging, not assumed), 4K 2M 1G (AMD_IOMMU_PGSIZES_V2).
+ * PASIDs from PASMAX; nested domains (drivers/iommu/amd/nested.c) need guest translation (GT).
  */
 export function amdCapabilities(features: bigint): Capabilities {
   const hats = bits(features, 10, 2);
   const levels = hats === 3 ? 4 : 4 + hats;
-  const ias = Math.min(64, 12 + 9 * levels);
+  const hatDis = hats === 3;
   const gt = bit(features, 4);
+  const v2 = hatDis && gt;
+  const ias = v2 ? 48 : Math.min(64, 12 + 9 * levels);
   const pasmax = bits(features, 32, 5);
   const pasid = gt ? pasmax + 1 : null;
+  const pgsizes = v2 ? [K4, M2, G1] : amdV1PageSizes();
   return {
     ias,
     oas: 52,
-    pgsizes: null,
-    nesting: null,
+    pgsizes,
+    nesting: gt,
     pasidBits: pasid,
     irqRemap: null,
-    notes: [`extended features 0x${features.toString(16)}: HATS ${levels}-level host page tables (${ias} bits); guest translation ${gt ? 'yes' : 'no'}; PASID ${pasid ? `${pasid} bits` : 'no'}`],
+    notes: [
+      `extended features 0x${features.toString(16)}: ${v2 ? 'host translation disabled (HATS 3): v2 (guest-format) page tables, 4-level (48 bits)' : `HATS ${levels}-level host page tables (${ias} bits), v1 format`}; guest translation ${gt ? 'yes (nested domains possible)' : 'no (no nesting)'}; PASID ${pasid ? `${pasid} bits` : 'no'}`,
+    ],
   };
+}
+
+/** AMD_IOMMU_PGSIZES: GENMASK_ULL(51, 12) ^ SZ_512G. */
+function amdV1PageSizes(): bigint[] {
+  const out: bigint[] = [];
+  for (let b = 12n; b <= 51n; b++) if (b !== 39n) out.push(1n << b);
+  return out;
 }

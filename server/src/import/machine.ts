@@ -42,6 +42,8 @@ export interface SysDevice {
   /** msi_irqs/ is present: MSIs are allocated now. */
   msiInUse: boolean;
   physfn: string | null;
+  /** The bus it sits on (its `subsystem` link): pci, platform, amba, ccw…, when known. */
+  platformBus: string | null;
 }
 
 export type IommuKind = 'vtd' | 'amd-vi' | 'smmuv3' | 'smmuv2' | 'virtio-iommu' | 'unknown';
@@ -133,7 +135,7 @@ export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine
     let d = m.devices.get(name);
     if (!d) {
       const pci = PCI_NAME.test(name);
-      d = { name, pci, path: null, parent: null, driver: null, iommu: null, group: null, classCode: null, vendor: null, deviceId: null, config: null, msiInUse: false, physfn: null };
+      d = { name, pci, path: null, parent: null, driver: null, iommu: null, group: null, classCode: null, vendor: null, deviceId: null, config: null, msiInUse: false, physfn: null, platformBus: null };
       m.devices.set(name, d);
     }
     if (d.path === null) {
@@ -280,6 +282,7 @@ function readDevice(sys: MachineTree, d: SysDevice, folder: string): void {
   }
   d.msiInUse ||= sys.kind(`${folder}/msi_irqs`) === 'dir';
   d.physfn ??= linkName(sys, `${folder}/physfn`);
+  d.platformBus ??= linkName(sys, `${folder}/subsystem`);
   if (d.group === null) {
     const g = linkName(sys, `${folder}/iommu_group`);
     if (g !== null && /^\d+$/.test(g)) d.group = Number(g);

@@ -16,8 +16,8 @@ export interface PciView {
   driver(bdf: string): string | null;
   /** Every function known, sorted. */
   all(): string[];
-  /** The machine's IOMMU groups with more than one PCI function (sysfs names). */
-  groups(): { id: number; members: string[] }[];
+  /** The machine's IOMMU groups with more than one PCI function (sysfs names), with their default domain type when sysfs gave it. */
+  groups(): { id: number; members: string[]; type: 'dma' | 'dma-fq' | 'identity' | 'blocked' | null }[];
 }
 
 export const NO_PCI: PciView = {
@@ -31,6 +31,8 @@ export const NO_PCI: PciView = {
 };
 
 const PCI_NAME = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+/** The sysfs group `type` as the language's default domain types. */
+export const GROUP_TYPES: Readonly<Record<string, 'dma' | 'dma-fq' | 'identity' | 'blocked'>> = { DMA: 'dma', 'DMA-FQ': 'dma-fq', identity: 'identity', blocked: 'blocked' };
 
 /** The PCI view of a machine read from sysfs (a copy, a live /sys, or a snapshot archive). */
 export function pciViewOf(m: Machine): PciView {
@@ -53,7 +55,10 @@ export function pciViewOf(m: Machine): PciView {
     below: (b) => all.filter((x) => above(x).includes(b)),
     driver: (b) => by.get(b)?.driver ?? null,
     all: () => all,
-    groups: () => m.groups.map((g) => ({ id: g.id, members: g.devices.map((d) => d.toLowerCase()).filter((d) => PCI_NAME.test(d)) })).filter((g) => g.members.length > 1),
+    groups: () =>
+      m.groups
+        .map((g) => ({ id: g.id, members: g.devices.map((d) => d.toLowerCase()).filter((d) => PCI_NAME.test(d)), type: g.type === null ? null : GROUP_TYPES[g.type] ?? null }))
+        .filter((g) => g.members.length > 1),
   };
 }
 

@@ -30,6 +30,9 @@ export interface PciConfig {
   vendor: number;
   device: number;
   classCode: number;
+  /** Subsystem vendor and device (type 0 header), for quirks matched on them. */
+  subsystemVendor: number | null;
+  subsystemDevice: number | null;
   /** Header layout: 0 endpoint, 1 PCI-to-PCI bridge, 2 CardBus bridge. */
   headerLayout: number;
   multifunction: boolean;
@@ -60,6 +63,8 @@ export function parsePciConfig(b: Uint8Array): PciConfig | null {
     vendor: u16(0),
     device: u16(2),
     classCode: (u8(0x0b) << 16) | (u8(0x0a) << 8) | u8(0x09),
+    subsystemVendor: layout === 0 ? u16(0x2c) : null,
+    subsystemDevice: layout === 0 ? u16(0x2e) : null,
     headerLayout: layout,
     multifunction: (header & 0x80) !== 0,
     secondaryBus: layout === 1 ? u8(0x19) : null,

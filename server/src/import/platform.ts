@@ -49,7 +49,7 @@ export class Platform {
   /** Comment lines describing what has no statement of its own (ID ranges, unit scopes). */
   readonly topology: string[] = [];
   /** Groups to declare: name and member device names. */
-  readonly groups: { name: string; members: string[]; note?: string }[] = [];
+  readonly groups: { name: string; members: string[]; type: string; note?: string }[] = [];
   private readonly used = new Set<string>();
   private readonly byPci = new Map<string, PlatformDevice>();
 
@@ -155,8 +155,7 @@ export function emitPlatform(p: Platform): string {
   for (const g of p.groups) {
     out.push('');
     if (g.note) out.push(...comment(g.note));
-    out.push('// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it');
-    out.push(`group ${g.name} { ${g.members.join(' ')} }`);
+    out.push(`group ${g.name} : ${g.type} { ${g.members.join(' ')} }`);
   }
   return out.join('\n') + '\n';
 }

@@ -15,10 +15,12 @@ import { parseMadt } from './acpi/madt';
 import { readBinaryTables } from './acpi/tables';
 import { firmwareSeverity } from './catalogue';
 import { assignNames, kindOf } from './deviceNames';
+import { dmaAliasQuirk, usesPcieBridgeAlias } from './dmaAliasQuirks';
 import { Findings } from './findings';
 import { amdCapabilities, vtdCapabilities, type Capabilities } from './iommuRegisters';
 import { MachineError, readMachine, type Machine, type SysDevice, type SysGroup, type SysIommu, type SysRegion } from './machine';
 import { effectiveAcs, type PcieType } from './pciConfig';
+import { GROUP_TYPES } from './pci-view';
 import { looksLikeArchive, openSnapshot, type Unreadable } from './snapshot';
 import { directoryTree, type MachineTree } from './tree';
 
@@ -71,7 +73,6 @@ const AMD_HT: SysRegion = { start: 0xfd00000000n, last: 0xffffffffffn, type: 're
 const ARM_SW_MSI: SysRegion = { start: 0x8000000n, last: 0x80fffffn, type: 'msi' };
 const same = (a: SysRegion, b: SysRegion) => a.start === b.start && a.last === b.last && a.type === b.type;
 
-const GROUP_TYPES: Record<string, string> = { DMA: 'dma', 'DMA-FQ': 'dma-fq', identity: 'identity', blocked: 'blocked' };
 const PORTS: Partial<Record<PcieType, PortKind>> = {
   'root-port': 'root',
   'upstream-port': 'upstream',
@@ -83,7 +84,10 @@ const PORTS: Partial<Record<PcieType, PortKind>> = {
 /** Addresses as the language writes long ones: grouped by 4 digits, upper case. */
 const hex = (v: bigint) => '0x' + hexGrouped(v).slice(2).toUpperCase();
 const range = (r: SysRegion) => `${hex(r.start)}..${hex(r.last)}`;
-const sizeText = (v: bigint) => (v >= 1n << 30n ? `${v >> 30n}G` : v >= 1n << 20n ? `${v >> 20n}M` : `${v >> 10n}K`);
+const sizeText = (v: bigint) => {
+  for (const [shift, unit] of [[50n, 'P'], [40n, 'T'], [30n, 'G'], [20n, 'M'], [10n, 'K']] as const) if (v >= 1n << shift && v % (1n << shift) === 0n) return `${v >> shift}${unit}`;
+  return `${v}`;
+};
 
 interface Instance {
   name: string;
@@ -264,7 +268,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     for (const d of ordered) if (d.config?.acs) acsOf.set(d.name, new Set(effectiveAcs(d.config.acs)));
     const override = m.cmdline !== null && cmdlineEffects(readCommandLine(m.cmdline), 'x86').acsOverride !== null;
     for (let round = 0; round < 8; round++) {
-      const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null));
+      const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null, m));
       const index = new Map(ordered.map((d, i) => [d.name, i]));
       for (const [i, d] of ordered.entries()) nodes[i]!.behind = d.parent !== null ? index.get(d.parent) ?? null : null;
       const der = deriveGroups(nodes);
@@ -272,7 +276,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       der.edge.forEach((e, i) => {
         if (e && ordered[i]!.group !== ordered[e.other]!.group) crossing.push(i);
       });
-      der.functionEdges.forEach((es, i) => es.forEach((e) => ordered[i]!.group !== ordered[e.other]!.group && crossing.push(i)));
+      der.functionEdges.forEach((es, i) => es.forEach((e) => e.rule === 'function' && ordered[i]!.group !== ordered[e.other]!.group && crossing.push(i)));
       if (crossing.length === 0 || override) break;
       let changed = false;
       for (const i of crossing) {
@@ -289,7 +293,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
           for (let b: number | null = e.other; b !== null; b = nodes[b]!.behind) if (!der.acsEnabled[b]) mark(b);
         } else if (!e) {
           mark(i);
-          for (const f of der.functionEdges[i]!) mark(f.other);
+          for (const f of der.functionEdges[i]!) if (f.rule === 'function') mark(f.other);
         }
       }
       if (!changed) {
@@ -298,7 +302,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       }
     }
     // Groups that the final derivation does not reproduce by itself must be declared.
-    const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null));
+    const nodes: TopologyNode[] = ordered.map((d) => topoNode(d, acsOf.get(d.name) ?? null, m));
     const index = new Map(ordered.map((d, i) => [d.name, i]));
     for (const [i, d] of ordered.entries()) nodes[i]!.behind = d.parent !== null ? index.get(d.parent) ?? null : null;
     const der = deriveGroups(nodes);
@@ -391,7 +395,13 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       const name = nameOf.get(n)!;
       const k = kinds[ordered.indexOf(d)]!;
       const ids = d.vendor !== null && d.deviceId !== null ? ` [${d.vendor.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')}]` : '';
-      out.push(d.pci ? `// ${n} ${k.what}${ids}` : `// ${n} (platform device)`);
+      const pf = physfnOf(d, m);
+      const traits = [
+        pf ? `SR-IOV virtual function of ${nameOf.get(pf.name) ?? pf.name}` : d.config?.sriov ? 'SR-IOV physical function' : '',
+        d.config?.ats ? 'ATS' : '',
+        usesPcieBridgeAlias(d.vendor, d.deviceId) ? `its devices' DMA carries the requester ID of its secondary bus (quirk_use_pcie_bridge_dma_alias; groups unchanged)` : '',
+      ].filter(Boolean);
+      out.push(d.pci ? `// ${n} ${k.what}${ids}${traits.length ? `; ${traits.join('; ')}` : ''}` : `// ${n} (${d.platformBus ?? 'platform'} device${d.driver === null ? ', no driver bound' : ''})`);
       out.push(`device ${name} {`);
       if (d.pci) out.push(`  pci ${n.toLowerCase()}`);
       if (instances.length > 1) out.push(`  iommu ${of(d).name}`);
@@ -408,6 +418,16 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
         if (port) out.push(`  port ${port}`);
         if (d.config.pcie === null) out.push('  conventional');
         if (d.parent !== null && nameOf.has(d.parent)) out.push(`  behind ${nameOf.get(d.parent)}`);
+        if (pf && nameOf.has(pf.name)) out.push(`  physfn ${nameOf.get(pf.name)}`);
+        const bdf = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(n);
+        if (bdf) {
+          const own = parseInt(bdf[3]!, 16) * 8 + Number(bdf[4]);
+          const aliases = aliasesOf(d, own);
+          // A whole-bus alias is written as the functions that exist (only those change a group).
+          const shown = aliases.length > 8 ? aliases.filter((a) => m.devices.has(bdfOf(bdf[1]!, bdf[2]!, a))) : aliases;
+          const q = dmaAliasQuirk(d.vendor, d.deviceId, d.config.subsystemVendor, d.config.subsystemDevice);
+          if (shown.length > 0 && q) out.push(`  dma-alias ${shown.map((a) => bdfOf(bdf[1]!, bdf[2]!, a)).join(' ')}    // ${q.quirk} (drivers/pci/quirks.c)${shown.length < aliases.length ? `: every function of bus ${bdf[2]}, those present written` : ''}`);
+        }
         const acs = acsOf.get(n);
         if (acs) out.push(`  acs ${[...acs].sort((a, b) => ACS_ORDER.indexOf(a) - ACS_ORDER.indexOf(b)).join(' ')}${quirk.has(n) ? '    // not in config space: the kernel grouped as if (a device-specific ACS quirk)' : ''}`);
       }
@@ -419,11 +439,15 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     }
     const explicitType = type !== null && type !== inst.defaultDomain;
     if (g.devices.length >= 2 || explicitType || mismatched.has(g.id)) {
-      out.push('// iommu-check: ignore unused-object -- a group of the machine; attach it to a domain to assign it');
-      out.push(`group ${groupName(g)}${explicitType ? ` : ${type}` : ''} { ${g.devices.map((n) => nameOf.get(n)!).join(' ')} }`);
+      // Written with the default domain the kernel gave it: a group of the machine is in use
+      // (by that domain) before anything is planned for it.
+      out.push(`group ${groupName(g)} : ${type ?? inst.defaultDomain} { ${g.devices.map((n) => nameOf.get(n)!).join(' ')} }`);
     }
   }
-  if (irqchipLine >= 0 && !msiUsed) out.splice(irqchipLine, 0, '// iommu-check: ignore unused-object -- no imported device is known to use MSIs');
+  if (irqchipLine >= 0 && !msiUsed) {
+    // Nothing imported sends MSIs to it: kept as a comment, ready for the devices that will.
+    out[irqchipLine] = `// ${out[irqchipLine]}    (no imported device is known to use MSIs: uncomment it and add \`msi ${msiChip}\` to those that do)`;
+  }
   if (src.unreadable.length > 0) {
     const shown = src.unreadable.slice(0, 3).map((u) => `${u.path} (${u.reason})`);
     warnings.push(`the snapshot could not read ${src.unreadable.length} part${src.unreadable.length === 1 ? '' : 's'} of the machine: ${shown.join(', ')}${src.unreadable.length > 3 ? ', …' : ''} (all listed in its snapshot.json)`);
@@ -433,15 +457,32 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
 
 const ACS_ORDER: readonly AcsFlagName[] = ['sv', 'tb', 'rr', 'cr', 'uf', 'ec', 'dt'];
 
-function topoNode(d: SysDevice, acs: Set<AcsFlagName> | null): TopologyNode {
+function topoNode(d: SysDevice, acs: Set<AcsFlagName> | null, machine: Machine): TopologyNode {
   const m = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(d.name);
   const port = d.config?.pcie ? PORTS[d.config.pcie] ?? null : d.config?.headerLayout === 1 ? 'pcie-to-pci' : null;
+  const bdf = m ? { segment: parseInt(m[1]!, 16), bus: parseInt(m[2]!, 16), device: parseInt(m[3]!, 16), fn: Number(m[4]) } : null;
   return {
     name: d.name,
-    bdf: m ? { segment: parseInt(m[1]!, 16), bus: parseInt(m[2]!, 16), device: parseInt(m[3]!, 16), fn: Number(m[4]) } : null,
+    bdf,
     port,
     conventional: d.config !== null && d.config.pcie === null,
     acs,
     behind: null,
+    virtfn: physfnOf(d, machine) !== null,
+    dmaAliases: bdf ? aliasesOf(d, bdf.device * 8 + bdf.fn).map((devfn) => ({ bus: bdf.bus, devfn })) : [],
   };
 }
+
+/** The physical function of an SR-IOV virtual function (its `physfn` link), when imported. */
+function physfnOf(d: SysDevice, m: Machine): SysDevice | null {
+  if (d.physfn === null) return null;
+  return m.devices.get(d.physfn) ?? null;
+}
+
+/** Quirk DMA aliases (devfns on its bus) of a PCI function, from the kernel's table by ID. */
+function aliasesOf(d: SysDevice, devfn: number): number[] {
+  const q = dmaAliasQuirk(d.vendor, d.deviceId, d.config?.subsystemVendor ?? null, d.config?.subsystemDevice ?? null);
+  return q ? q.aliases(devfn).filter((a) => a !== devfn) : [];
+}
+
+const bdfOf = (segment: string, bus: string, devfn: number) => `${segment}:${bus}:${(devfn >> 3).toString(16).padStart(2, '0')}.${devfn & 7}`;

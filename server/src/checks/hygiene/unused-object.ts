@@ -4,7 +4,9 @@
 // "Refers to" means a reference by name other than the declaration itself, plus the uses the
 // language makes implicit: a device behind the only declared iommu (no `iommu` line needed),
 // a domain whose iommu is derived, and a declared group whose members are attached by device
-// name (`attach gpu` attaches gpu's whole group, so the group is what the attach acts on).
+// name (`attach gpu` attaches gpu's whole group, so the group is what the attach acts on), and
+// a group declared with its default domain type (`group g : dma { … }`): as every group of a
+// running kernel, it is attached to that default domain.
 // Nothing is reported while a name is unresolved, a file has a syntax error or an include
 // cannot be read (the missing use may be there), nor for a group one of whose listings failed.
 
@@ -18,7 +20,7 @@ const check: AnalysisCheck = {
   title: 'An iommu, irqchip, group or domain nothing refers to.',
   explanation: {
     anchor: 'the name',
-    what: 'An `iommu`, `irqchip` or `group` nothing refers to, or a domain nothing is attached to and no nested domain uses as parent (legal: T10).',
+    what: 'An `iommu`, `irqchip` or `group` nothing refers to (a group written with its default domain type, `group g : dma { … }`, is in use by that domain), or a domain nothing is attached to and no nested domain uses as parent (legal: T10).',
     why: 'Legal (a domain with maps and no devices is a valid IOAS, T10), but often a leftover or a typo.',
     fix: 'Remove the leftover, or use it (a typo in a reference often leaves the intended object unused).',
     fires: example`
@@ -60,7 +62,7 @@ const check: AnalysisCheck = {
       if (!used.has(chip) && !chip.broken)
         ctx.report('unused-object', chip.nameLoc, `irqchip '${chip.name}' is declared but no device sends MSIs to it and no map or expect names it`);
     for (const g of config.groups)
-      if (!g.implicit && !used.has(g) && !g.broken && g.decl && g.decl.members.length === g.members.length)
+      if (!g.implicit && !used.has(g) && !g.broken && g.declaredType === null && g.decl && g.decl.members.length === g.members.length)
         ctx.report('unused-object', g.nameLoc, `group '${g.name}' is declared but nothing is attached to it or to its members`);
     // A domain with maps and nothing attached is an IOAS prepared ahead of its devices: a trap
     // that must stay silent (T10). Only an empty domain nothing uses is reported.

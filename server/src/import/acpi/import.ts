@@ -27,12 +27,13 @@ export interface AcpiImport {
   tables: AcpiTable[];
 }
 
-/** The files to read for one command-line SRC: the file itself, or the regular files of a directory (sorted). */
+/** The files to read for one command-line SRC: the file itself, or the regular files of a directory (sorted, hidden ones left out). */
 export function expandSource(abs: string, shown: string): { abs: string; shown: string }[] {
   const st = fs.statSync(abs);
   if (!st.isDirectory()) return [{ abs, shown }];
   const out: { abs: string; shown: string }[] = [];
   for (const name of fs.readdirSync(abs).sort()) {
+    if (name.startsWith('.')) continue; // hidden files (a .iommu-check.json beside the tables) are no tables
     const p = path.join(abs, name);
     let s: fs.Stats;
     try {
@@ -94,6 +95,7 @@ export function mergeMachine(platform: Platform, pci: PciView): void {
   }
   for (const g of pci.groups()) {
     const members = g.members.map((b) => platform.findPci(b)).filter((d): d is NonNullable<typeof d> => !!d && !!d.iommu);
-    if (members.length > 1) platform.groups.push({ name: platform.name(`group_${g.id}`), members: members.map((d) => d.name), note: `/sys/kernel/iommu_groups/${g.id}` });
+    // Written with the default domain the kernel gave it (sysfs `type`): a group of the machine is in use.
+    if (members.length > 1) platform.groups.push({ name: platform.name(`group_${g.id}`), members: members.map((d) => d.name), type: g.type ?? 'dma', note: `/sys/kernel/iommu_groups/${g.id}${g.type === null ? ' (no type file: dma assumed)' : ''}` });
   }
 }
