@@ -97,13 +97,23 @@ describe('import-sysfs', () => {
     expect(analysis.diagnostics.map((d) => d.code)).toEqual([]);
   });
 
-  it('writes to --output, and fails in one line on a missing folder or a bad reserved_regions line', () => {
-    const dir = tmpTree({ 'g/1/devices/0000:01:00.0': '', 'bad/1/devices/0000:01:00.0': '', 'bad/1/reserved_regions': 'garbage\n' });
+  it('writes to --output, and fails in one line on a missing folder; an odd reserved_regions line is left out with a warning, the rest imported', () => {
+    const dir = tmpTree({
+      'g/1/devices/0000:01:00.0': '',
+      'bad/1/devices/0000:01:00.0': '',
+      'bad/1/reserved_regions': 'garbage\n0x00000000fee00000 0x00000000feefffff msi\n0x0000000000100000 0x00000000001fffff sw-msi-future\n0x0000000000300000 0x00000000002fffff direct\n',
+    });
     expect(run(['import-sysfs', 'g', '--output', 'out.iommu'], { cwd: dir })).toEqual({ code: 0, out: '', err: '' });
     expect(run(['import-sysfs', 'nope'], { cwd: dir })).toEqual({ code: 2, out: '', err: `iommu-check: cannot read ${path.join(dir, 'nope')}: no such file or directory\n` });
     const bad = run(['import-sysfs', 'bad'], { cwd: dir });
-    expect(bad.code).toBe(2);
-    expect(bad.err).toBe(`iommu-check: ${path.join(dir, 'bad/1/reserved_regions')}:1: not a reserved_regions line: 'garbage'\n`);
+    expect(bad.code).toBe(0);
+    const file = path.join(dir, 'bad/1/reserved_regions');
+    expect(bad.err).toBe(
+      `iommu-check: warning: ${file}:1: not a reserved_regions line, left out: 'garbage'\n` +
+        `iommu-check: warning: ${file}:3: region type 'sw-msi-future' is none of direct, direct-relaxable, reserved, msi; the region is left out\n` +
+        `iommu-check: warning: ${file}:4: the range ends before it starts, left out: '0x0000000000300000 0x00000000002fffff direct'\n`,
+    );
+    expect(bad.out).toContain('model vtd');
     expect(run(['import-sysfs'], { cwd: dir }).code).toBe(2);
     const generic = run(['g/../out.iommu'], { cwd: dir });
     expect(generic.code).toBe(0);

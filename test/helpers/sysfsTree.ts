@@ -30,6 +30,11 @@ export interface ConfigSpec {
   msi?: boolean;
   msix?: boolean;
   pasidBits?: number;
+  /** ATS and SR-IOV extended capabilities. */
+  ats?: boolean;
+  sriov?: boolean;
+  /** Subsystem vendor and device (type 0 header). */
+  subsystem?: [number, number];
 }
 
 /** A 4 KiB config space. Bridges (ports, PCIe-to-PCI) get a type 1 header. */
@@ -46,6 +51,9 @@ export function pciConfig(s: ConfigSpec): Buffer {
   if (bridge) {
     b.writeUInt8(s.secondaryBus!, 0x19);
     b.writeUInt8(s.subordinateBus ?? s.secondaryBus!, 0x1a);
+  } else if (s.subsystem) {
+    b.writeUInt16LE(s.subsystem[0], 0x2c);
+    b.writeUInt16LE(s.subsystem[1], 0x2e);
   }
   const caps: [number, (p: number) => void][] = [];
   if (s.pcie !== null && s.pcie !== undefined) caps.push([0x10, (p) => b.writeUInt16LE(0x0002 | (PCIE_CODE[s.pcie!] << 4), p + 2)]);
@@ -63,6 +71,8 @@ export function pciConfig(s: ConfigSpec): Buffer {
   const ext: [number, (p: number) => void][] = [];
   if (s.acs) ext.push([0x0d, (q) => (b.writeUInt16LE(s.acs!.cap, q + 4), b.writeUInt16LE(s.acs!.ctrl, q + 6))]);
   if (s.pasidBits) ext.push([0x1b, (q) => b.writeUInt16LE(s.pasidBits! << 8, q + 4)]);
+  if (s.ats) ext.push([0x0f, (q) => b.writeUInt16LE(0x0020, q + 4)]);
+  if (s.sriov) ext.push([0x10, (q) => b.writeUInt16LE(8, q + 0x0e)]);
   let q = 0x100;
   ext.forEach(([id, fill], i) => {
     const next = i + 1 < ext.length ? q + 0x20 : 0;
@@ -82,6 +92,8 @@ export interface PciFunctionSpec extends ConfigSpec {
   iommu?: string;
   /** MSIs allocated now (msi_irqs/ with these vectors). */
   msiIrqs?: number[];
+  /** An SR-IOV virtual function of this PF (BDF): `physfn` link, and the PF's `virtfnN` link. */
+  physfn?: string;
 }
 
 export interface PlatformDeviceSpec {
@@ -105,6 +117,10 @@ export interface MachineSpec {
   groups: Record<number, { reserved_regions?: string; type?: string }>;
   iommus?: IommuSpec[];
   acpi?: Record<string, Buffer>;
+  /** /sys/firmware/fdt of a devicetree machine. */
+  fdt?: Buffer;
+  /** The folder under sys/devices a root bus (`SSSS:BB`) sits in, e.g. platform/40000000.pcie; default: devices/ itself. */
+  hostBridges?: Record<string, string>;
   proc?: { cmdline?: string; osrelease?: string; interrupts?: string; /** KernelPageSize in /proc/self/smaps, in KiB. */ pageKiB?: number };
   /** Bytes of config space readable (64 as for a non-root reader). */
   configBytes?: number;
@@ -139,7 +155,8 @@ export function buildMachine(spec: MachineSpec): string {
   const devPath = (f: PciFunctionSpec): string => {
     if (f.parent) return `${devPath(byBdf.get(f.parent)!)}/${f.bdf}`;
     const [seg, bus] = f.bdf.split(':');
-    return `devices/pci${seg}:${bus}/${f.bdf}`;
+    const host = spec.hostBridges?.[`${seg}:${bus}`];
+    return `devices/${host ? `${host}/` : ''}pci${seg}:${bus}/${f.bdf}`;
   };
   const iommuPath = new Map((spec.iommus ?? []).map((i) => [i.name, `devices/${i.path}`]));
   for (const i of spec.iommus ?? []) {
@@ -153,6 +170,8 @@ export function buildMachine(spec: MachineSpec): string {
       fs.mkdirSync(path.join(sys, `bus/${bus}/drivers/${d.driver}`), { recursive: true });
       link(`${dir}/driver`, `bus/${bus}/drivers/${d.driver}`);
     }
+    fs.mkdirSync(path.join(sys, `bus/${bus}/devices`), { recursive: true });
+    link(`${dir}/subsystem`, `bus/${bus}`);
     link(`kernel/iommu_groups/${d.group}/devices/${name}`, dir);
     link(`${dir}/iommu_group`, `kernel/iommu_groups/${d.group}`);
     if (d.iommu) {
@@ -171,6 +190,16 @@ export function buildMachine(spec: MachineSpec): string {
     for (const v of f.msiIrqs ?? []) fs.mkdirSync(path.join(sys, `${dir}/msi_irqs/${v}`), { recursive: true });
     link(`bus/pci/devices/${f.bdf}`, dir);
   }
+  const vfCount = new Map<string, number>();
+  for (const f of spec.pci) {
+    if (!f.physfn) continue;
+    const pf = devPath(byBdf.get(f.physfn)!);
+    link(`${devPath(f)}/physfn`, pf);
+    const k = vfCount.get(f.physfn) ?? 0;
+    vfCount.set(f.physfn, k + 1);
+    link(`${pf}/virtfn${k}`, devPath(f));
+  }
+  if (spec.fdt) put('firmware/fdt', spec.fdt);
   for (const p of spec.platform ?? []) device(`devices/${p.path}`, path.posix.basename(p.path), p, 'platform');
   for (const [id, g] of Object.entries(spec.groups)) {
     fs.mkdirSync(path.join(sys, `kernel/iommu_groups/${id}/devices`), { recursive: true });

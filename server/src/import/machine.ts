@@ -89,16 +89,22 @@ export class MachineError extends Error {
 const REGION_TYPES: readonly string[] = ['direct', 'direct-relaxable', 'reserved', 'msi'];
 const PCI_NAME = /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
 
-function parseRegions(text: string, where: string): SysRegion[] {
+/**
+ * The lines of a group's reserved_regions (`0x… 0x… TYPE`, as iommu_group_show_resv_regions
+ * prints them). A line that is not one, or has a type the language does not know, is left out
+ * with a warning: one odd line must not lose the machine.
+ */
+function parseRegions(text: string, where: string, warnings: string[]): SysRegion[] {
   const out: SysRegion[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (!t) return;
-    const m = /^(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(\S+)$/.exec(t);
-    if (!m || !REGION_TYPES.includes(m[3]!)) throw new MachineError(`${where}:${i + 1}: not a reserved_regions line: '${t}'`);
+    const m = /^(0x[0-9a-fA-F]{1,16})\s+(0x[0-9a-fA-F]{1,16})\s+(\S+)$/.exec(t);
+    if (!m) return void warnings.push(`${where}:${i + 1}: not a reserved_regions line, left out: '${t.slice(0, 80)}'`);
+    if (!REGION_TYPES.includes(m[3]!)) return void warnings.push(`${where}:${i + 1}: region type '${m[3]!.slice(0, 40)}' is none of ${REGION_TYPES.join(', ')}; the region is left out`);
     const start = BigInt(m[1]!);
     const last = BigInt(m[2]!);
-    if (last < start || last > 0xffff_ffff_ffff_ffffn) throw new MachineError(`${where}:${i + 1}: bad range '${t}'`);
+    if (last < start) return void warnings.push(`${where}:${i + 1}: the range ends before it starts, left out: '${t}'`);
     out.push({ start, last, type: m[3] as RegionType });
   });
   return out;
@@ -159,7 +165,7 @@ export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine
     const gdir = path.posix.join(groupsDir, n);
     const id = Number(n);
     const rtext = readText(sys, `${gdir}/reserved_regions`);
-    const g: SysGroup = { id, devices: [], regions: rtext ? parseRegions(rtext, `${sys.shown}/${gdir}/reserved_regions`) : [], type: readText(sys, `${gdir}/type`) || null };
+    const g: SysGroup = { id, devices: [], regions: rtext ? parseRegions(rtext, `${sys.shown}/${gdir}/reserved_regions`, m.warnings) : [], type: readText(sys, `${gdir}/type`) || null };
     groups.set(id, g);
     for (const name of sys.list(`${gdir}/devices`) ?? []) {
       if (name.startsWith('.')) continue;

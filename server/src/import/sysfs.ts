@@ -11,14 +11,15 @@ import { TOP_LEVEL_KEYWORDS } from '../../../grammar/src/lexer';
 import { hexGrouped } from '../model/intervals';
 import { deriveGroups, REQ_ACS_FLAGS, type AcsFlagName, type PortKind, type TopologyNode } from '../model/topology';
 import type { IommuModel, RegionType } from '../model/types';
-import { parseMadt } from './acpi/madt';
+import { parseDmar } from './acpi/dmar';
 import { readBinaryTables } from './acpi/tables';
 import { firmwareSeverity } from './catalogue';
 import { assignNames, kindOf } from './deviceNames';
-import { dmaAliasQuirk, usesPcieBridgeAlias } from './dmaAliasQuirks';
 import { Findings } from './findings';
+import { dmaAliasQuirk, usesPcieBridgeAlias } from './dmaAliasQuirks';
 import { amdCapabilities, vtdCapabilities, type Capabilities } from './iommuRegisters';
 import { MachineError, readMachine, type Machine, type SysDevice, type SysGroup, type SysIommu, type SysRegion } from './machine';
+import { armMsiRouting } from './msiRouting';
 import { effectiveAcs, type PcieType } from './pciConfig';
 import { GROUP_TYPES } from './pci-view';
 import { looksLikeArchive, openSnapshot, type Unreadable } from './snapshot';
@@ -100,6 +101,8 @@ interface Instance {
   swMsi: boolean;
   defaultDomain: string;
   groups: SysGroup[];
+  /** VT-d: the DMAR's host address width, when the snapshot has the table. */
+  hostWidth?: number;
 }
 
 function guessModel(regions: SysRegion[]): { model: IommuModel; why: string } {
@@ -136,14 +139,15 @@ function remapState(m: Machine, instances: Instance[]): { remap: boolean; why: s
   return { remap: true, why: 'interrupt remapping is on by default with an x86 IOMMU (no /proc/interrupts to confirm)' };
 }
 
-/** The ITS doorbells from the MADT, when the snapshot has it. */
-function itsFromMadt(sys: MachineTree): bigint[] {
-  const data = sys.read('firmware/acpi/tables/APIC');
-  if (data === null) return [];
+/** The DMAR's host address width (HAW + 1), when the snapshot has a usable table; the kernel rejects one below 12 bits. */
+function dmarHostWidth(sys: MachineTree): number | null {
+  const data = sys.read('firmware/acpi/tables/DMAR');
+  if (data === null) return null;
   const findings = new Findings(firmwareSeverity);
-  const tables = readBinaryTables(data, { path: 'APIC', abs: 'APIC' }, findings);
-  const t = tables.find((x) => x.source.signature === 'APIC');
-  return t ? parseMadt(t, findings).its.map((i) => i.base) : [];
+  const t = readBinaryTables(data, { path: 'DMAR', abs: 'DMAR' }, findings).find((x) => x.source.signature === 'DMAR');
+  if (!t) return null;
+  const w = parseDmar(t, findings).width;
+  return w >= 12 && w <= 64 ? w : null;
 }
 
 function instancesOf(m: Machine): { instances: Instance[]; of: (d: SysDevice) => Instance } {
@@ -193,8 +197,12 @@ function instancesOf(m: Machine): { instances: Instance[]; of: (d: SysDevice) =>
 /** Import the machine at `src` (see openSource); `shownCommand` is the argument as the user typed it. */
 export function importSysfs(src: ImportSource, shownSource: string): SysfsImport {
   const m = readMachine(src.sys, src.proc);
-  const warnings: string[] = [];
+  const warnings: string[] = [...m.warnings];
   const { instances, of } = instancesOf(m);
+
+  // VT-d output width: the DMAR's host address width (the physical addresses DMA can reach).
+  const haw = dmarHostWidth(src.sys);
+  if (haw !== null) for (const inst of instances) if (inst.model === 'vtd') inst.hostWidth = haw;
 
   // Group → instance (by its first member), and each instance's windows and default domain type.
   const groupInstance = new Map<number, Instance>();
@@ -254,7 +262,9 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     const integratedGpu = k.name === 'gpu' && d.parent === null && /:00:0[0-9a-f]\.\d$/.test(d.name);
     return { base: integratedGpu ? 'igpu' : k.name, numbered: k.numbered ?? false, what: k.what };
   });
-  const irqNames = ['ir', 'apic', 'its0', 'its1', 'its2', 'its3'];
+  const anyArm = instances.some((i) => i.model === 'smmuv3' || i.model === 'smmuv2');
+  const routing = anyArm ? armMsiRouting(src.sys, m) : null;
+  const irqNames = ['ir', 'apic', ...(routing?.chips.map((c) => c.name) ?? [])];
   for (const n of irqNames) taken.add(n);
   const names = assignNames(kinds, taken);
   const nameOf = new Map(ordered.map((d, i) => [d.name, names[i]!]));
@@ -329,7 +339,6 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   if (m.pageSize !== null && m.pageSize !== 4096 && [16384, 65536].includes(m.pageSize)) out.push(`page-size ${m.pageSize / 1024}K    // KernelPageSize in /proc/self/smaps`);
   if (version !== null || m.cmdline || (m.pageSize !== null && m.pageSize !== 4096)) out.push('');
 
-  const anyArm = instances.some((i) => i.model === 'smmuv3' || i.model === 'smmuv2');
   const hwMsiWithSwMsi = instances.some((i) => i.swMsi && i.groups.some((g) => ownRegions(g).some((r) => r.type === 'msi')));
   if (hwMsiWithSwMsi) {
     out.push('// A hardware MSI region sits beside the SW_MSI window: iommufd would refuse these devices');
@@ -342,12 +351,14 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     const where = inst.sys?.address ? ` at ${hex(inst.sys.address)}` : '';
     out.push(`// ${inst.sys ? `/sys/class/iommu/${inst.sys.name}` : 'model guessed'}${where}: ${inst.why}`);
     for (const n of inst.caps?.notes ?? []) out.push(`// ${n}`);
+    if (inst.hostWidth !== undefined) out.push(`// DMAR host address width ${inst.hostWidth}: the output address width of its page tables`);
     if (inst.model === 'smmuv3' || inst.model === 'smmuv2') out.push('// sysfs does not show the SMMU ID registers: ias, oas and pgsizes are the language defaults; check them against the IORT and the driver log');
     out.push(`iommu ${inst.name} {`);
     out.push(`  model ${inst.model}`);
     const c = inst.caps;
     if (c?.ias !== null && c?.ias !== undefined) out.push(`  ias ${c.ias}`);
-    if (c?.oas !== null && c?.oas !== undefined) out.push(`  oas ${c.oas}`);
+    const oas = inst.hostWidth ?? c?.oas;
+    if (oas !== null && oas !== undefined) out.push(`  oas ${oas}`);
     if (c?.pgsizes) out.push(`  pgsizes ${c.pgsizes.map(sizeText).join(' ')}`);
     if (c?.nesting !== null && c?.nesting !== undefined) out.push(`  ${c.nesting ? 'nesting' : 'no-nesting'}`);
     if ((inst.model === 'smmuv3' || inst.model === 'smmuv2' || inst.model === 'virtio-iommu') && !inst.swMsi && inst.groups.length > 0) out.push('  sw-msi none');
@@ -358,26 +369,28 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   // Irqchips.
   const x86 = instances.some((i) => i.model === 'vtd' || i.model === 'amd-vi');
   let msiChip: string | null = null;
-  let irqchipLine = -1;
-  let msiUsed = false;
+  /** Line of each irqchip, and which ones a device sends MSIs to. */
+  const chipLines = new Map<string, number>();
+  const chipsUsed = new Set<string>();
   if (x86) {
     const { remap, why } = remapState(m, instances);
     msiChip = remap ? 'ir' : 'apic';
     out.push('');
     out.push(`// ${why}`);
-    irqchipLine = out.length;
+    chipLines.set(remap ? 'ir' : 'apic', out.length);
     out.push(remap ? 'irqchip ir { model x86-remap }' : 'irqchip apic { model x86-compat }');
   } else if (anyArm) {
-    const its = itsFromMadt(src.sys);
     out.push('');
-    if (its.length === 0) {
-      out.push('// The GIC ITS base is in the MADT (firmware/acpi/tables/APIC), which this source lacks (reading it needs root):');
+    if (routing === null) {
+      out.push('// The GIC ITS base is in the MADT (firmware/acpi/tables/APIC) or the devicetree (firmware/fdt), which this source lacks (reading them needs root):');
       out.push('// devices get no msi lines. Add `irqchip its0 { model gicv3-its base ADDR }` and `msi its0` to check doorbells.');
       if (src.sys.kind('firmware/acpi/tables') !== null || src.unreadable.some((u) => u.path.endsWith('/APIC'))) warnings.push('no readable MADT (APIC) table: the ITS doorbell is unknown and devices get no msi lines');
     } else {
-      out.push('// From the MADT GIC ITS structures' + (its.length > 1 ? ' (which ITS each root complex uses is in the IORT: import-acpi; every device is sent to its0 here)' : ''));
-      its.forEach((b, k) => out.push(`irqchip its${k} { model gicv3-its base ${hex(b)} }`));
-      msiChip = 'its0';
+      for (const w of routing.why) out.push(`// ${w}`);
+      for (const c of routing.chips) {
+        chipLines.set(c.name, out.length);
+        out.push(`irqchip ${c.name} { model ${c.model} base ${hex(c.base)} }`);
+      }
     }
   }
 
@@ -407,9 +420,10 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       if (instances.length > 1) out.push(`  iommu ${of(d).name}`);
       if (d.driver) out.push(`  driver ${/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(d.driver) ? d.driver : 'none'}`);
       const msiCapable = d.config?.complete ? d.config.msi || d.config.msix : d.msiInUse;
-      if (msiChip !== null && d.pci && msiCapable) {
-        out.push(`  msi ${msiChip}`);
-        msiUsed = true;
+      const chip = routing ? (d.pci ? (msiCapable ? routing.chipOf(d) : null) : routing.chipOf(d)) : d.pci && msiCapable ? msiChip : null;
+      if (chip !== null) {
+        out.push(`  msi ${chip}`);
+        chipsUsed.add(chip);
       }
       const devPasid = d.config?.pasidBits ?? null;
       if (devPasid !== null && inst.caps?.pasidBits) out.push(`  pasid ${Math.min(devPasid, inst.caps.pasidBits)}`);
@@ -444,9 +458,9 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
       out.push(`group ${groupName(g)} : ${type ?? inst.defaultDomain} { ${g.devices.map((n) => nameOf.get(n)!).join(' ')} }`);
     }
   }
-  if (irqchipLine >= 0 && !msiUsed) {
+  for (const [chip, line] of chipLines) {
     // Nothing imported sends MSIs to it: kept as a comment, ready for the devices that will.
-    out[irqchipLine] = `// ${out[irqchipLine]}    (no imported device is known to use MSIs: uncomment it and add \`msi ${msiChip}\` to those that do)`;
+    if (!chipsUsed.has(chip)) out[line] = `// ${out[line]}    (no imported device is known to use MSIs through it: uncomment it and add \`msi ${chip}\` to those that do)`;
   }
   if (src.unreadable.length > 0) {
     const shown = src.unreadable.slice(0, 3).map((u) => `${u.path} (${u.reason})`);

@@ -31,7 +31,31 @@ interface Requester extends Readonly<{ start: bigint; last: bigint }> {
   what: string;
 }
 
-export function importDt(fdt: Fdt, platform: Platform, findings: Findings): void {
+/** Where a PCI host bridge's devices send MSIs: `msi-map` entries (RIDs after the mask → an MSI controller), else `msi-parent`. */
+export interface HostBridgeMsi {
+  node: DtNode;
+  /** `linux,pci-domain`, when given. */
+  domain: number | null;
+  /** The platform device name the kernel gives the bridge (`40000000.pcie`), from the node name. */
+  deviceName: string | null;
+  mask: number;
+  map: { start: number; last: number; chip: string | null }[];
+  parent: string | null;
+}
+
+/** The irqchip a PCI function (RID) behind a host bridge sends MSIs to, as of_msi_map_id does; null when none. */
+export function msiChipOfRid(b: HostBridgeMsi, rid: number): string | null {
+  if (b.map.length > 0) {
+    const id = (rid & b.mask) >>> 0;
+    return b.map.find((e) => id >= e.start && id <= e.last)?.chip ?? null;
+  }
+  return b.parent;
+}
+
+export function importDt(fdt: Fdt, platform: Platform, findings: Findings): { hostBridges: HostBridgeMsi[]; platformMsi: Map<string, string> } {
+  const hostBridges: HostBridgeMsi[] = [];
+  /** Platform device name (`3100000.usb`) → the irqchip its msi-parent names. */
+  const platformMsi = new Map<string, string>();
   const at = (n: DtNode, prop?: DtProperty): FirmwareLocation => ({ kind: 'node', artifact: fdt.artifact, path: n.path, ...(prop ? { property: prop.name, offset: prop.offset, length: prop.length } : { offset: n.offset, length: 4 }) });
   const all: DtNode[] = [];
   const walk = (n: DtNode) => {
@@ -132,6 +156,8 @@ export function importDt(fdt: Fdt, platform: Platform, findings: Findings): void
         const d = deviceOf(n);
         const chip = chipName.get(t);
         if (chip) d.msi ??= chip;
+        const dn = platformDeviceName(n);
+        if (chip && dn) platformMsi.set(dn, chip);
         const arity = u32prop(t, '#msi-cells') ?? (c.length > 1 ? 1 : 0);
         if (arity >= 1 && c.length > 1) {
           const id = BigInt(c[1]!);
@@ -208,6 +234,27 @@ export function importDt(fdt: Fdt, platform: Platform, findings: Findings): void
     }
     const dr = n.props.get('dma-ranges');
     if (dr) platform.topology.push(`  dma-ranges: ${describeRanges(n, dr)}`);
+    // Where its devices' MSIs go: msi-map, else the bridge's msi-parent (of_msi_map_id, of_msi_get_domain).
+    const hb: HostBridgeMsi = { node: n, domain: u32prop(n, 'linux,pci-domain'), deviceName: platformDeviceName(n), mask: 0xffffffff, map: [], parent: null };
+    const mm = n.props.get('msi-map');
+    if (mm) {
+      hb.mask = n.props.has('msi-map-mask') ? u32prop(n, 'msi-map-mask')! : 0xffffffff;
+      const c = cells(mm);
+      for (let i = 0; i + 4 <= c.length; i += 4) {
+        if (c[i + 3] === 0) continue;
+        const t = fdt.byPhandle.get(c[i + 1]!);
+        hb.map.push({ start: c[i]!, last: c[i]! + c[i + 3]! - 1, chip: t ? chipName.get(t) ?? null : null });
+      }
+    } else {
+      const mp = n.props.get('msi-parent');
+      const c = mp ? cells(mp) : [];
+      const t = c.length ? ref(n, mp!, c[0]!, 'msi') : null;
+      if (t) {
+        hb.parent = chipName.get(t) ?? null;
+        platform.topology.push(`  msi-parent: every device below it sends MSIs to ${chipName.get(t) ?? t.path}`);
+      }
+    }
+    hostBridges.push(hb);
   }
 
   // ---- shared IDs ------------------------------------------------------------------------------------
@@ -274,6 +321,13 @@ export function importDt(fdt: Fdt, platform: Platform, findings: Findings): void
     const d = device.get(n);
     if (d && !d.iommu) d.notes.push('  (no IOMMU reference: DMA from this device is not translated)');
   }
+  return { hostBridges, platformMsi };
+}
+
+/** `pcie@40000000` → `40000000.pcie` (of_device_make_bus_id names a device by its address and node name). */
+function platformDeviceName(n: DtNode): string | null {
+  const m = /^([^@]+)@([0-9a-fA-F]+)(?:,.*)?$/.exec(n.name);
+  return m ? `${BigInt('0x' + m[2]!).toString(16)}.${m[1]}` : null;
 }
 
 function describeRanges(n: DtNode, p: DtProperty): string {
