@@ -21,6 +21,7 @@ import { fsReason, UsageError, type CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runMap } from './map';
 import { runTranslate, TRANSLATE_HELP } from './translate';
+import { runExplainFault } from './explainFault';
 
 import { VERSION } from '../version';
 
@@ -45,6 +46,9 @@ Usage:
                                          acpidump text) into .iommu text, findings on stderr
   iommu-check import-dt FILE.dtb [--output FILE] [--format text|json|sarif] [--report FILE]
                                          a flattened devicetree into .iommu text, findings on stderr
+  iommu-check explain-fault CONFIG [LOG...] [--format text|json]
+                                         explain the IOMMU faults of kernel logs (dmesg,
+                                         journalctl) through CONFIG (a .iommu file or a snapshot)
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
   iommu-check format [--check] PATH...   rewrite files in the canonical layout (--check: print a
@@ -332,6 +336,7 @@ const SUBCOMMAND_RUNNERS: Record<string, (argv: readonly string[], io: CliIo) =>
   'import-dt': (argv, io) => runImportDt(argv, io, VERSION),
   snapshot: (argv, io) => runSnapshot(argv, io, VERSION),
   map: runMap,
+  'explain-fault': runExplainFault,
 };
 
 /** Run the command line; returns the exit status. `--stdio`/`--lsp` are handled by the entry point. */

@@ -23,6 +23,8 @@ export const ACPI_TABLES = ['IORT', 'DMAR', 'IVRS', 'APIC'];
 /** Files of /proc (the head of self/smaps gives the kernel's page size: KernelPageSize). */
 const PROC_FILES = ['cmdline', 'sys/kernel/osrelease', 'interrupts', 'self/smaps'];
 const PROC_MAX = 1 << 20;
+/** The most of the kernel log kept (its newest records). */
+const KMSG_MAX = 4 << 20;
 const SMAPS_MAX = 4096;
 
 function reason(e: unknown): string {
@@ -209,17 +211,56 @@ class Collector {
   }
 }
 
+/**
+ * The kernel log as /dev/kmsg gives it (one `PRIORITY,SEQ,TIME,FLAGS;message` record per read),
+ * read without blocking until the buffer is drained; the newest KMSG_MAX bytes are kept.
+ */
+function readKmsg(file: string): Buffer {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(1 << 16);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') break;
+        if (code === 'EPIPE') continue; // records overwritten while reading: go on with the next
+        throw e;
+      }
+      if (n <= 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+      total += n;
+      while (total > KMSG_MAX && chunks.length > 1) total -= chunks.shift()!.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return Buffer.concat(chunks);
+}
+
 export interface CollectResult {
   manifest: Manifest;
   entries: Map<string, MemoryEntry>;
 }
 
 /** Collect `sysRoot` (a /sys) and `procRoot` (a /proc). Never throws for an unreadable part. */
-export function collect(sysRoot: string, procRoot: string, tool: string): CollectResult {
+export function collect(sysRoot: string, procRoot: string, tool: string, kmsg: string | null = procRoot === '/proc' ? '/dev/kmsg' : null): CollectResult {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const c = new Collector(sysRoot, procRoot, isRoot);
   c.collectSys();
   c.collectProc();
+  if (kmsg !== null) {
+    // the kernel log, for `explain-fault` (dmesg_restrict may need root)
+    try {
+      c.entries.set('log/kmsg', { type: 'file', data: readKmsg(kmsg) });
+    } catch (e) {
+      c.unreadable.push({ path: kmsg, reason: reason(e) });
+    }
+  }
   const manifest: Manifest = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, tool, sysfs: sysRoot, proc: procRoot, root: isRoot, unreadable: c.unreadable };
   return { manifest, entries: c.entries };
 }
@@ -236,7 +277,7 @@ export function writeArchive(result: CollectResult, file: string): void {
       if (e.type === 'file') fs.writeFileSync(p, e.data);
       else if (e.type === 'link') fs.symlinkSync(e.target, p);
     }
-    const top = [MANIFEST, ...['sys', 'proc'].filter((d) => fs.existsSync(path.join(tmp, d)))];
+    const top = [MANIFEST, ...['sys', 'proc', 'log'].filter((d) => fs.existsSync(path.join(tmp, d)))];
     tar.c({ gzip: true, file, cwd: tmp, sync: true, portable: true }, top);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

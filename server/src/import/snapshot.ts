@@ -2,6 +2,7 @@
 //   snapshot.json   what was collected, from where, and what could not be read
 //   sys/…           the parts of /sys the importers read, links kept relative and resolvable
 //   proc/…          cmdline, sys/kernel/osrelease, interrupts
+//   log/kmsg        the kernel log (/dev/kmsg records), when it could be read
 // Reading one gives the same MachineTree views as a folder on disk, so every importer reads an
 // archive, a live machine and a copied tree through the same code.
 
@@ -38,7 +39,12 @@ export interface Snapshot {
   sys: MachineTree;
   /** The collected /proc. */
   proc: MachineTree;
+  /** The kernel log (`log/kmsg`, or a `log/dmesg` text), when the archive carries one. */
+  kernelLog: string | null;
 }
+
+/** Where an archive keeps the kernel log: /dev/kmsg records as read, or a dmesg text. */
+export const KERNEL_LOG_ENTRIES = ['log/kmsg', 'log/dmesg'];
 
 export class SnapshotError extends Error {
   constructor(message: string) {
@@ -99,7 +105,9 @@ export function openSnapshot(file: string, shown: string = file): Snapshot {
   }
   if (!Array.isArray(manifest.unreadable)) manifest.unreadable = [];
   const all = memoryTree(entries, shown);
-  return { manifest, sys: subtree(all, 'sys', `${shown}:sys`), proc: subtree(all, 'proc', `${shown}:proc`) };
+  const log = KERNEL_LOG_ENTRIES.map((p) => entries.get(p)).find((e) => e?.type === 'file');
+  const kernelLog = log?.type === 'file' ? log.data.toString('utf8') : null;
+  return { manifest, sys: subtree(all, 'sys', `${shown}:sys`), proc: subtree(all, 'proc', `${shown}:proc`), kernelLog };
 }
 
 /** The raw ACPI table `signature` (IORT, DMAR, IVRS, APIC) from a snapshot, or null when it was not collected. */
