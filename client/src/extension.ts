@@ -16,6 +16,8 @@ interface StatusParams {
 }
 
 const STATUS_NOTIFICATION = 'iommu-check/status';
+/** Kernel logs VS Code does not already call `log` (its Log language covers `*.log`). */
+const KERNEL_LOG_PATTERN = '**/{dmesg,dmesg[-._]*,kern.log*,kmsg,kmsg[-._]*,*.kmsg,*.dmesg,journal*.txt,*.journal.txt}';
 const SHOW_OUTPUT_COMMAND = 'iommuCheck.showOutput';
 
 let client: LanguageClient | undefined;
@@ -31,6 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'iommu' },
       { scheme: 'untitled', language: 'iommu' },
+      // kernel logs beside a configuration: their IOMMU faults, explained (docs/explain-fault.md);
+      // the server recognises them by name (server/src/project/kernelLogs.ts)
+      { scheme: 'file', language: 'log' },
+      { scheme: 'file', pattern: KERNEL_LOG_PATTERN },
     ],
     synchronize: {
       configurationSection: 'iommuCheck',

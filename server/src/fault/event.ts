@@ -63,6 +63,9 @@ export interface FaultEvent {
 /** A line that looks like an IOMMU fault or event but does not parse (malformed or cut short). */
 export interface Unrecognised {
   line: number;
+  /** Where the message starts on the line, and the line's end (for editor ranges). */
+  column: number;
+  end: number;
   driver: FaultDriver;
   text: string;
   why: string;

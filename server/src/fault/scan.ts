@@ -46,7 +46,7 @@ export function scanLines(lines: readonly LogLine[]): ScanResult {
     }
     const consumed = Math.max(1, step.consumed);
     if (step.kind === 'event') events.push(step.event);
-    else if (step.kind === 'unrecognised') unrecognised.push({ line: l.line, driver: parser.driver, text: l.message, why: step.why });
+    else if (step.kind === 'unrecognised') unrecognised.push({ line: l.line, column: Math.max(0, l.column), end: l.length, driver: parser.driver, text: l.message, why: step.why });
     else context += consumed;
     i += consumed;
   }

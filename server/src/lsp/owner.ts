@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { LineIndex } from '../../../grammar/src/lines';
-import { CONFIG_FILE_NAME, findIommuFiles, isIommuFile, Project, toPlain, type PlainDiagnostic } from '../project/index';
+import { CONFIG_FILE_NAME, configurationForLog, findIommuFiles, isIommuFile, isKernelLogFile, logDiagnostics, Project, toPlain, type PlainDiagnostic } from '../project/index';
 import { toRange } from './convert';
 import { DocumentPaths } from './documents';
 import { FeatureContext, FeatureRefusal, FEATURES } from './features/index';
@@ -29,6 +29,10 @@ export class AnalysisOwner {
   private readonly sent = new Map<string, string>();
   private checks: Promise<void> = Promise.resolve();
   private jobs = 0;
+  /** Open kernel logs (explained, never parsed as configurations): path → text and version. */
+  private readonly logs = new Map<string, { text: string; version: number }>();
+  /** The last diagnostics of each log, with the text and analysis they were made from. */
+  private readonly logResults = new Map<string, { text: string; analysis: unknown; diagnostics: PlainDiagnostic[] }>();
 
   constructor(
     private readonly send: (m: FromOwner) => void,
@@ -41,6 +45,9 @@ export class AnalysisOwner {
     else {
       try {
         injectFault(`request:${m.method}`);
+        // a kernel log has the explanations of its faults as diagnostics, and no other feature
+        const doc = (m.params as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+        if (typeof doc === 'string' && this.logs.has(this.docs.pathOf(doc))) return this.send({ kind: 'reply', id: m.id, result: null });
         const feature = FEATURES[m.method];
         if (!feature) this.send({ kind: 'reply', id: m.id, error: `unknown request ${m.method}` });
         else this.send({ kind: 'reply', id: m.id, result: feature(this.ctx, m.params) ?? null });
@@ -55,6 +62,11 @@ export class AnalysisOwner {
     const { project } = this;
     for (const [uri, text, version] of m.documents ?? []) {
       const p = this.docs.pathOf(uri);
+      if (isKernelLogFile(p)) {
+        if (text === null) this.logs.delete(p);
+        else this.logs.set(p, { text, version });
+        continue;
+      }
       if (text === null) {
         // closed: back to the text on disk (read again), and gone if it is no file there
         project.host.setText(p, null);
@@ -109,6 +121,11 @@ export class AnalysisOwner {
             const reach = project.reach(r);
             return (m.paths as string[]).some((p) => reach.has(p));
           });
+    // the configurations open kernel logs are explained against
+    for (const log of this.logs.keys()) {
+      const root = configurationForLog(project, log);
+      if (root && !wanted.includes(root)) wanted.push(root);
+    }
     // configurations holding an open document first
     wanted.sort((a, b) => Number(!this.holdsOpen(b)) - Number(!this.holdsOpen(a)));
     const errors: string[] = [];
@@ -137,6 +154,25 @@ export class AnalysisOwner {
     this.send({ kind: 'checked', id: m.id, gen: m.gen, stale: false, files: this.changedDiagnostics(), errors });
   }
 
+  /** A kernel log's fault lines explained through the configuration beside it (kept while neither changes). */
+  private logDiagnostics(p: string, text: string): PlainDiagnostic[] {
+    const root = configurationForLog(this.project, p);
+    const c = root ? this.project.analysisOf(root) : undefined;
+    const analysis = c?.analysis ?? null;
+    const last = this.logResults.get(p);
+    if (last && last.text === text && last.analysis === analysis) return last.diagnostics;
+    let diagnostics: PlainDiagnostic[];
+    try {
+      diagnostics = logDiagnostics(text, c ?? null, root ? path.basename(root) : null);
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal-error', message: `iommu-check failed on this log (please report): ${why}`, related: [] }];
+    }
+    this.logResults.set(p, { text, analysis, diagnostics });
+    for (const k of [...this.logResults.keys()]) if (!this.logs.has(k) && k !== p) this.logResults.delete(k);
+    return diagnostics;
+  }
+
   private holdsOpen(root: string): boolean {
     for (const p of this.project.reach(root)) if (this.open.has(p)) return true;
     return false;
@@ -153,13 +189,15 @@ export class AnalysisOwner {
       const text = project.host.read(p) ?? '';
       byPath.set(p, [{ range: toRange(new LineIndex(text), problem), severity: 'error', code: 'invalid-config', message: problem.message, related: [] }]);
     }
+    for (const [p, log] of this.logs) byPath.set(p, this.logDiagnostics(p, log.text));
     const out: FileDiagnostics[] = [];
     const now = new Set<string>();
     for (const [p, diagnostics] of byPath) {
       const uri = path.basename(p) === CONFIG_FILE_NAME ? pathToFileURL(p).href : this.docs.uriOf(p);
       now.add(uri);
       let version: number | null = null;
-      if (this.open.has(p)) {
+      if (this.logs.has(p)) version = this.logs.get(p)!.version;
+      else if (this.open.has(p)) {
         // published only when the analysis saw the text open now
         const seen = project.configurationsHolding(p)[0]?.texts.get(p);
         if (seen !== project.host.read(p)) continue;
