@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFixture } from '../helpers/check';
 import { scanLog } from '../../server/src/fault/scan';
-import { explainLogs } from '../../server/src/fault/explain';
+import { domainIdNotes, explainLogs } from '../../server/src/fault/explain';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -282,5 +282,32 @@ describe('smmuv2 fault lines, explained', () => {
       cause: "unknown-device",
       message: "StreamID 0x820 on 2b400000.iommu is no device of the configuration: no device of the configuration has StreamID 0x820 (taken as the requester ID 08:04.0 of a PCI device behind an smmuv2 SMMU). Declare the device (with its `pci` address and `iommu`) to have its faults explained, or check that the log comes from the machine this configuration describes.",
     });
+  });
+});
+
+describe('AMD-Vi domain IDs across the log', () => {
+  it('devices faulting with one domain ID, against the configuration\'s domains; a device with two IDs', () => {
+    const a = analyzeFixture(`backend vfio-type1
+iommu ivhd0 { model amd-vi }
+device nic { pci 0000:01:00.0 iommu ivhd0 driver vfio-pci }
+device gpu { pci 0000:02:00.0 iommu ivhd0 driver vfio-pci }
+device hda { pci 0000:02:00.1 iommu ivhd0 driver vfio-pci }
+group g { gpu hda }
+domain vm : paging { attach nic }
+domain vm2 : paging { attach g }
+`);
+    const scan = scanLog(
+      [
+        'vfio-pci 0000:01:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000d address=0x1000 flags=0x0000]',
+        'vfio-pci 0000:02:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000d address=0x2000 flags=0x0000]',
+        'vfio-pci 0000:02:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000e address=0x2000 flags=0x0000]',
+        'vfio-pci 0000:02:00.1: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000e address=0x3000 flags=0x0000]',
+      ].join('\n'),
+    );
+    expect(domainIdNotes(explainLogs(a, [scan.events]), a)).toEqual([
+      "AMD-Vi domain ID 0x000d: 'nic', 'gpu' faulted in one domain on the machine, but the configuration puts them in 'vm' (paging), 'vm2' (paging).",
+      "AMD-Vi domain ID 0x000e: 'gpu', 'hda' faulted in one domain, as the configuration has them ('vm2' (paging)).",
+      "'gpu' faulted with AMD-Vi domain IDs 0x000d, 0x000e: it changed domain while the log was written.",
+    ]);
   });
 });

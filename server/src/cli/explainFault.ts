@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, diskHost, type Analysis } from '../engine';
 import { scanLog, type ScanResult } from '../fault/scan';
-import { CAUSES, CAUSE_TITLES, explainLogs } from '../fault/explain';
+import { CAUSES, CAUSE_TITLES, domainIdNotes, explainLogs } from '../fault/explain';
 import { SnapshotError, looksLikeArchive, openSnapshot } from '../import/snapshot';
 import { MachineError } from '../import/machine';
 import { importSysfs, openSource } from '../import/sysfs';
@@ -147,7 +147,7 @@ export function runExplainFault(argv: readonly string[], io: CliIo): number {
   const groups = explainLogs(analysis, scans.map((s) => s.events));
   const logReports: LogReport[] = logs.map((l, i) => ({ path: l.path, lines: scans[i]!.lines, events: scans[i]!.events.length, context: scans[i]!.context, unrecognised: scans[i]!.unrecognised }));
   const placer = { path: (abs: string) => shownPaths.get(abs) ?? displayPath(io.cwd, abs) };
-  const report = { config, logs: logReports, groups };
+  const report = { config, logs: logReports, groups, notes: domainIdNotes(groups, analysis) };
   let text: string;
   if (o.format === 'json') text = JSON.stringify(faultReportJson(report, placer, analysis.diagnostics), null, 2) + '\n';
   else {

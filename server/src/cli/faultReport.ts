@@ -22,6 +22,8 @@ export interface FaultReport {
   config: string;
   logs: LogReport[];
   groups: FaultGroup[];
+  /** What the log says across groups (AMD-Vi domain IDs against the configuration's domains). */
+  notes: string[];
 }
 
 /** How to show a configuration place: `path:line:col` (1-based) and a 0-based LSP range. */
@@ -85,6 +87,7 @@ export function faultReportText(r: FaultReport, placer: Placer, wrap: (text: str
     if (g.count > 1) out.push(...wrap(`  lines: ${lineList(g, r.logs, 12)}`, '    '));
     out.push('');
   }
+  for (const n of r.notes) out.push(...wrap(`note: ${n}`, '  '));
   for (const l of r.logs)
     for (const u of l.unrecognised.slice(0, 20)) out.push(`${l.path}:${u.line + 1}: unrecognised ${DRIVER_NAMES[u.driver]} line: ${u.why}`);
   const more = r.logs.reduce((n, l) => n + Math.max(0, l.unrecognised.length - 20), 0);
@@ -142,6 +145,7 @@ export function faultReportJson(r: FaultReport, placer: Placer, diags: Parameter
         occurrences: g.occurrences.slice(0, 1000).map((o) => ({ log: o.log, line: o.event.lines.first, lastLine: o.event.lines.last, address: o.event.address !== null ? hex(o.event.address) : null })),
       };
     }),
+    notes: r.notes,
     summary: {
       lines: r.logs.reduce((n, l) => n + l.lines, 0),
       faults: r.groups.reduce((n, g) => n + g.count, 0),

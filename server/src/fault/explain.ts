@@ -426,6 +426,39 @@ export function explainLogs(analysis: Analysis, logs: readonly (readonly FaultEv
   return [...groups.values()].map(({ seen: _seen, ...g }) => g);
 }
 
+/**
+ * What the AMD-Vi domain IDs of the log say about the domains (the only place a log ties devices
+ * together): devices faulting with one domain ID share a domain on the machine; one device with
+ * two IDs changed domain while the log ran. Compared with the configuration's RID domains.
+ */
+export function domainIdNotes(groups: readonly FaultGroup[], analysis: Analysis): string[] {
+  const byId = new Map<string, Set<Device>>();
+  const byDevice = new Map<Device, Set<string>>();
+  for (const g of groups)
+    for (const { event: ev } of g.occurrences) {
+      const dev = g.explanation.device;
+      const id = ev.driver === 'amd-vi' && ev.name === 'IO_PAGE_FAULT' && ev.pasid === null ? ev.detail['domainId'] : undefined;
+      if (!dev || typeof id !== 'string') continue;
+      const key = id.toLowerCase();
+      (byId.get(key) ?? byId.set(key, new Set()).get(key)!).add(dev);
+      (byDevice.get(dev) ?? byDevice.set(dev, new Set()).get(dev)!).add(key);
+    }
+  const notes: string[] = [];
+  const tx = analysis.tx;
+  for (const [id, devs] of byId) {
+    if (devs.size < 2) continue;
+    const doms = new Set([...devs].map((d) => tx.ridDomain(d)));
+    const names = [...devs].map((d) => `'${d.name}'`).join(', ');
+    notes.push(
+      doms.size === 1
+        ? `AMD-Vi domain ID ${id}: ${names} faulted in one domain, as the configuration has them (${label([...doms][0]!)}).`
+        : `AMD-Vi domain ID ${id}: ${names} faulted in one domain on the machine, but the configuration puts them in ${[...doms].map(label).join(', ')}.`,
+    );
+  }
+  for (const [dev, ids] of byDevice) if (ids.size > 1) notes.push(`'${dev.name}' faulted with AMD-Vi domain IDs ${[...ids].join(', ')}: it changed domain while the log was written.`);
+  return notes;
+}
+
 export function driverName(ev: FaultEvent): string {
   return DRIVER_NAMES[ev.driver];
 }
