@@ -85,6 +85,9 @@ describe('VT-d (dmar_fault_do_one)', () => {
       expect(e.reason).toMatch(/^fault reason 0x0[5c] \((non-zero reserved fields in PTE|PTE Write access is not set)\)$/);
     }
   });
+  it('the DMAR-IR prefix of interrupt-remapping messages', () => {
+    expect(one('DMAR-IR: [INTR-REMAP] Request device [00:1f.0] fault index 0x7 [fault reason 0x25] Blocked a compatibility format interrupt request').detail['reasonCode']).toBe(0x25);
+  });
   it('INTR-REMAP, modern and v3.x', () => {
     const m = one('DMAR: [INTR-REMAP] Request device [f0:1f.0] fault index 0x2 [fault reason 0x22] Present field in the IRTE entry is clear');
     expect(gist(m)).toEqual({ driver: 'vtd', name: 'INTR-REMAP', kind: 'interrupt', requester: pci(0xf0, 0x1f, 0), address: null, ipa: null, access: 'write', pasid: null, stage: null, lines: { first: 0, last: 0 } });
@@ -198,6 +201,11 @@ describe('SMMUv3 (arm_smmu_dump_raw_event, arm_smmu_dump_event)', () => {
     expect(gist(c)).toEqual({ driver: 'smmuv3', name: 'C_BAD_STE', kind: 'context', requester: { kind: 'stream', sid: 0x300, smmu: 'arm-smmu-v3.0.auto', client: null }, address: null, ipa: null, access: null, pasid: null, stage: null, lines: { first: 0, last: 0 } });
     expect(c.detail['client']).toBe('(unassigned sid)');
   });
+  it('/dev/kmsg records: the tab before each word escaped as \\x09', () => {
+    const k = (seq: number, msg: string) => `3,${seq},100000000,-;arm-smmu-v3 arm-smmu-v3.0.auto: ${msg}`;
+    const e = one([k(1, 'event 0x10 received:'), k(2, '\\x090x0000020000000010'), k(3, '\\x090x0000020000000000'), k(4, '\\x090x0000000040000000'), k(5, '\\x090x0000000000000000')].join('\n'));
+    expect([e.name, e.requester, e.address, e.lines]).toEqual(['F_TRANSLATION', { kind: 'stream', sid: 0x200, smmu: 'arm-smmu-v3.0.auto', client: null }, 0x40000000n, { first: 0, last: 4 }]);
+  });
   it('the record layout: SSV and SSID, SID, PnU/InD/RnW/S2, class, IPA', () => {
     const d = decodeRecord([0x0000_0abc_0000_5810n, 0x0000_0288_0000_0007n, 0xdead_b000n, 0x0000_0000_1234_5fffn]);
     expect(d).toEqual({ id: 0x10, sid: 0xabc, ssid: 5, address: 0xdeadb000n, ipa: 0x12345000n, read: true, s2: true, detail: { stag: '0x7', stall: false, privileged: false, instruction: false, class: 'Input address caused fault' } });
@@ -246,6 +254,8 @@ describe('SMMUv2 (arm_smmu_context_fault, arm_smmu_global_fault)', () => {
   it('global faults: a blocked unknown StreamID, and the GFSR line', () => {
     const b = one(`${P}Blocked unknown Stream ID 0x820; boot with "arm-smmu.disable_bypass=0" to allow, but this may have security implications\n${P}\tGFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000820, GFSYNR2 0x00000000\n`);
     expect(gist(b)).toEqual({ driver: 'smmuv2', name: 'unknown Stream ID', kind: 'context', requester: { kind: 'stream', sid: 0x820, smmu: '2b400000.iommu', client: null }, address: null, ipa: null, access: null, pasid: null, stage: null, lines: { first: 0, last: 1 } });
+    const k = one(`3,1,1,-;${P}Unexpected global fault, this could be serious\n3,2,1,-;${P}\\x09GFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000400, GFSYNR2 0x00000000\n`);
+    expect(k.lines).toEqual({ first: 0, last: 1 });
     const g = one(`${P}Unexpected global fault, this could be serious\n${P}\tGFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000400, GFSYNR2 0x00000000\n`);
     expect([g.name, g.requester]).toEqual(['unknown Stream ID', { kind: 'stream', sid: 0x400, smmu: '2b400000.iommu', client: null }]);
   });

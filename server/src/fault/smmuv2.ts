@@ -21,7 +21,7 @@ import type { DriverParser, ParseStep } from './parser';
 const PREFIX = /^(arm-smmu|arm_smmu|qcom-smmu|arm-smmu-\S+?) (\S+?): (.*)$/s;
 const CONTEXT_FAULT = /^Unhandled context fault: (?:fsr=(0x[0-9a-f]+), )?iova=(0x[0-9a-f]+), fsynr=(0x[0-9a-f]+)(?:, cbfrsynra=(0x[0-9a-f]+))?(?:, cb=(\d+))?\s*$/i;
 const BLOCKED = /^Blocked unknown Stream ID (0x[0-9a-f]+);/i;
-const GFSR = /^\s*GFSR (0x[0-9a-f]+), GFSYNR0 (0x[0-9a-f]+), GFSYNR1 (0x[0-9a-f]+), GFSYNR2 (0x[0-9a-f]+)\s*$/i;
+const GFSR = /^(?:\s|\\x09|\\t)*GFSR (0x[0-9a-f]+), GFSYNR0 (0x[0-9a-f]+), GFSYNR1 (0x[0-9a-f]+), GFSYNR2 (0x[0-9a-f]+)\s*$/i;
 
 const FSR_BITS: readonly [number, string][] = [
   [1 << 1, 'TF'],
@@ -130,7 +130,7 @@ export const SMMUV2_PARSER: DriverParser = {
   claims(message) {
     const p = PREFIX.exec(message);
     if (!p || p[1]!.startsWith('arm-smmu-v3')) return false;
-    return /^(?:Unhandled context fault|Blocked unknown Stream ID|Unexpected global fault|\s*GFSR 0x|(?:FSR|FSYNR0|FSYNR1)\s+= )/.test(p[3]!);
+    return /^(?:Unhandled context fault|Blocked unknown Stream ID|Unexpected global fault|(?:\s|\\x09|\\t)*GFSR 0x|(?:FSR|FSYNR0|FSYNR1)\s+= )/.test(p[3]!);
   },
   parse,
 };

@@ -51,7 +51,8 @@ const ADDRESSED = new Set([0x10, 0x11, 0x12, 0x13]);
 
 const SMMU_PREFIX = /^(arm-smmu-v3|arm_smmu_v3|arm-smmu-v3-\S+) (\S+?): (.*)$/s;
 const RECEIVED = /^event 0x([0-9a-f]{1,2}) received:\s*$/i;
-const WORD = /^\s*0x([0-9a-f]{16})\s*$/i;
+// a tab before the word; /dev/kmsg writes it escaped as \x09
+const WORD = /^(?:\s|\\x09|\\t)*0x([0-9a-f]{16})\s*$/i;
 const DECODED = /^event: (\S+) client: (.+?) sid: (0x[0-9a-f]+|0) ssid: (0x[0-9a-f]+|0)(?: iova: (0x[0-9a-f]+|0) ipa: (0x[0-9a-f]+|0)| fetch_addr: (0x[0-9a-f]+|0))?\s*$/i;
 const FLAGS_LINE = /^(priv|unpriv) (inst|data) (read|write) (s1|s2) "([^"]*)"((?: ttd_read| ttd_write)?)((?: stall)?) stag: (0x[0-9a-f]+|0)\s*$/;
 
@@ -208,7 +209,7 @@ export const SMMUV3_PARSER: DriverParser = {
     if (!message.startsWith('arm-smmu-v3') && !message.startsWith('arm_smmu_v3')) return false;
     const s = smmuLine({ line: 0, message, column: 0, length: message.length });
     if (!s) return false;
-    return /^(?:event 0x|event: |\s*0x[0-9a-f]{16}\s*$|(?:un)?priv (?:inst|data) |EVTQ overflow)/i.test(s.rest);
+    return /^(?:event 0x|event: |(?:\s|\\x09|\\t)*0x[0-9a-f]{16}\s*$|(?:un)?priv (?:inst|data) |EVTQ overflow)/i.test(s.rest);
   },
   parse,
 };

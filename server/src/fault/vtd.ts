@@ -19,7 +19,7 @@ import { parseBdf, parseHex } from './event';
 import type { LogLine } from './logLine';
 import type { DriverParser, ParseStep } from './parser';
 
-const PREFIX = /^(?:(?:dmar|DMAR)\d*: ?)+/;
+const PREFIX = /^(?:(?:dmar|DMAR)(?:\d+|-IR)?: ?)+/;
 const DMA = /^\[(DMA Read|DMA Write)(?: (NO_PASID|PASID (?:0x)?([0-9a-f]+)))?\] Request device \[([0-9a-fx:.]+)\](?: PASID ([0-9a-f]+))? fault addr (?:0x)?([0-9a-f]+)(?: \[fault reason (0x)?([0-9a-f]+)(h?)\] ?(.*))?\s*$/i;
 const INTR = /^(?:\[INTR-REMAP\]|INTR-REMAP:) Request device \[\[?([0-9a-fx:.]+)\] fault index (?:0x)?([0-9a-f]+)(?: \[fault reason (0x)?([0-9a-f]+)(h?)\] ?(.*))?\s*$/i;
 const REASON_LINE = /^(?:(?:dmar|DMAR)\d*: ?|INTR-REMAP: ?)*\[fault reason (0x)?([0-9a-f]+)(h?)\] ?(.*)$/;
@@ -156,7 +156,7 @@ export const VTD_PARSER: DriverParser = {
   driver: 'vtd',
   claims(message) {
     if (!message.includes('Request device [') && !message.includes('[fault reason') && !message.includes('DRHD: handling fault')) return false;
-    return /^(?:(?:dmar|DMAR)\d*: ?|INTR-REMAP|\[INTR-REMAP\]|\[DMA (?:Read|Write)|DRHD:)/.test(message);
+    return /^(?:(?:dmar|DMAR)(?:\d+|-IR)?: ?|INTR-REMAP|\[INTR-REMAP\]|\[DMA (?:Read|Write)|DRHD:)/.test(message);
   },
   parse,
 };
