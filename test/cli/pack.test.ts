@@ -65,6 +65,7 @@ describe('npm pack, then npm install -g into an empty prefix', { timeout: 60_000
       'docs/checks.md',
       'docs/cli.md',
       'docs/editor.md',
+      'docs/explain-fault.md',
       'docs/firmware.md',
       'docs/language.md',
       'docs/neovim.lua',
