@@ -2,12 +2,16 @@
 // drive it. Random edits (inserts of tokens, deletes, pastes of whole samples, undo of recent
 // edits and now and then back to the start) sent as incremental changes, interleaved with hover,
 // completion, inlay hints, semantic tokens, code actions, formatting and rename at random
-// positions, with pauses now and then. Every request must be answered (or cancelled because the
-// document moved on), the server must not die, and the diagnostics it publishes for the final
-// version must equal a fresh command-line check of the final text.
+// positions, with pauses now and then. Now and then an edit supersedes the requests still
+// pending, and the client cancels them (`$/cancelRequest`), as editors do. Every request must be
+// answered, or refused as cancelled (RequestCancelled), as asked about a text that changed
+// meanwhile (ContentModified) or as cut short by a restart (ServerCancelled); the server must not
+// die, and the diagnostics it publishes for the final version must equal a fresh command-line
+// check of the final text.
 
 import fc from 'fast-check';
 import * as fs from 'node:fs';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import * as path from 'node:path';
 import { run } from '../cli/helpers';
 import { SAMPLES } from '../properties/corpus';
@@ -28,6 +32,10 @@ interface Step {
   edit: Edit;
   request: { kind: RequestKind; at: number } | null;
   pause: number;
+  /** The edit supersedes the requests still pending: cancel them. */
+  cancelPending: boolean;
+  /** Wait for the answer to this step's request before the next edit (a user reading a hover). */
+  waitForAnswer: boolean;
 }
 
 const step: fc.Arbitrary<Step> = fc.record({
@@ -40,6 +48,8 @@ const step: fc.Arbitrary<Step> = fc.record({
   ),
   request: fc.option(fc.record({ kind: fc.constantFrom(...REQUEST_KINDS), at: fc.nat() }), { freq: 2 }),
   pause: fc.oneof({ weight: 30, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 50, max: 400 }) }),
+  cancelPending: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 9, arbitrary: fc.constant(false) }),
+  waitForAnswer: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 2, arbitrary: fc.constant(false) }),
 });
 
 /** LSP position of an offset (lines end at \n, \r\n or \r). */
@@ -106,7 +116,12 @@ export interface SoakStats {
   edits: number;
   requests: number;
   answered: number;
+  /** Refused as RequestCancelled, ContentModified or ServerCancelled. */
   cancelled: number;
+  /** `$/cancelRequest` sent by the client (for requests an edit superseded). */
+  cancelRequests: number;
+  /** Of the cancelled: by kind of refusal. */
+  refusals: { requestCancelled: number; contentModified: number; serverCancelled: number };
   /** Requests answered with an error other than a cancellation: each is a failure. */
   failures: string[];
   peakRssBytes: number;
@@ -127,14 +142,23 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
   const start = samples.find((s) => /nested/.test(s)) ?? samples[0]!;
   const s = await startSession({ 'main.iommu': start, '.iommu-check.json': '{ "rules": {} }\n' });
   const uri = s.uri('main.iommu');
-  const stats: SoakStats = { edits: 0, requests: 0, answered: 0, cancelled: 0, failures: [], peakRssBytes: 0, finalLength: 0, agreement: false, published: [], expected: [], seconds: 0, serverExit: null };
+  const stats: SoakStats = { edits: 0, requests: 0, answered: 0, cancelled: 0, cancelRequests: 0, refusals: { requestCancelled: 0, contentModified: 0, serverCancelled: 0 }, failures: [], peakRssBytes: 0, finalLength: 0, agreement: false, published: [], expected: [], seconds: 0, serverExit: null };
   try {
     let text = start;
     let version = 1;
     const history: string[] = [];
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version, text } });
     const pending: Promise<void>[] = [];
-    const send = (kind: RequestKind, at: number) => {
+    /** Requests not yet answered, cancellable. */
+    const open = new Set<CancellationTokenSource>();
+    const cancelOpen = () => {
+      for (const t of open) {
+        t.cancel();
+        stats.cancelRequests++;
+      }
+      open.clear();
+    };
+    const send = (kind: RequestKind, at: number): void => {
       const o = cursor(text, at);
       const pos = position(text, o);
       const doc = { uri };
@@ -150,14 +174,23 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
       };
       const [method, p] = params[kind];
       stats.requests++;
+      const token = new CancellationTokenSource();
+      open.add(token);
       pending.push(
-        s.conn.sendRequest(method, p).then(
+        s.conn.sendRequest(method, p, token.token).then(
           () => {
+            open.delete(token);
             stats.answered++;
           },
           (e: { code?: number; message?: string }) => {
-            // cancelled because superseded, or the document changed under it
-            if (e?.code === -32800 || e?.code === -32801) stats.cancelled++;
+            open.delete(token);
+            // cancelled because superseded, the document changed under it, or the owner restarted
+            if (e?.code === -32800 || e?.code === -32801 || e?.code === -32802) {
+              stats.cancelled++;
+              if (e.code === -32800) stats.refusals.requestCancelled++;
+              else if (e.code === -32801) stats.refusals.contentModified++;
+              else stats.refusals.serverCancelled++;
+            }
             else if (kind === 'rename' && (e?.code === -32600 || e?.code === -32602 || e?.code === -32803)) stats.answered++; // a refusal ("no name here") is an answer
             else stats.failures.push(`${method} at ${pos.line}:${pos.character}: ${e?.code} ${e?.message}`);
           },
@@ -173,6 +206,7 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
       if (s.exited() || stats.edits >= opts.edits) break;
       let next = text;
       const e = st.edit;
+      if (st.cancelPending) cancelOpen();
       if (e.kind === 'undo' || e.kind === 'undo-all') {
         // an editor's undo: one change per step back
         const n = Math.min(e.kind === 'undo-all' ? history.length : e.steps, history.length, opts.edits - stats.edits);
@@ -195,7 +229,10 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
         }
         stats.edits++;
       }
-      if (st.request) send(st.request.kind, st.request.at);
+      if (st.request) {
+        send(st.request.kind, st.request.at);
+        if (st.waitForAnswer) await pending[pending.length - 1];
+      }
       if (st.pause > 0) {
         await new Promise((r) => setTimeout(r, st.pause));
         await Promise.all(pending.splice(0));

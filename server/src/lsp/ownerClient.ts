@@ -4,6 +4,7 @@
 // worker can be started (or it keeps dying), the owner runs on this thread instead.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { LSPErrorCodes } from 'vscode-languageserver/node';
 import { DocumentPaths } from './documents';
 import { AnalysisOwner } from './owner';
 import type { CheckedMessage, FromOwner, ToOwner, UpdateMessage } from './protocol';
@@ -90,7 +91,8 @@ export class OwnerClient {
     this.worker = null;
     this.restarts.push(Date.now());
     this.log(`iommu-check: the analysis thread exited (code ${code}); restarting it and checking the workspace again`);
-    for (const [, r] of this.requests) r.reject(new OwnerError('the analysis thread restarted; please retry'));
+    // ServerCancelled: the client may ask again, and the new owner answers
+    for (const [, r] of this.requests) r.reject(new OwnerError('the analysis thread restarted; please retry', LSPErrorCodes.ServerCancelled));
     this.requests.clear();
     for (const [id, done] of this.checks) done({ kind: 'checked', id, gen: -1, stale: true, files: [], errors: [] });
     this.checks.clear();

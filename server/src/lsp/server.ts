@@ -143,7 +143,7 @@ export function startServer(): void {
     scheduler.schedule(owner.pathOf(e.document.uri));
   });
 
-  registerFeatures(connection, owner, log);
+  registerFeatures(connection, owner, log, (uri) => documents.get(uri)?.version);
   connection.onShutdown(() => {
     shutDown();
     owner.dispose();
