@@ -85,6 +85,14 @@ export interface GIrqchip {
 }
 export interface GDevice {
   name: string;
+  /** PCI topology: the bridge kind this device is, the bridge it sits behind, its ACS flags… */
+  port?: string;
+  behind?: string;
+  acs?: string[];
+  conventional?: boolean;
+  /** …the physical function it is a virtual function of, the requester IDs its DMA also carries. */
+  physfn?: string;
+  dmaAlias?: string[];
   pci?: string;
   iommu?: string;
   msi?: { chip: string; at?: N; vectors?: N; atFirst: boolean };
@@ -95,6 +103,8 @@ export interface GDevice {
 }
 export interface GGroup {
   name: string;
+  /** The default domain type after `:`. */
+  type?: string;
   members: string[];
 }
 export interface GMap {
@@ -129,6 +139,8 @@ export interface GExpect {
 export interface GConfig {
   backend?: string;
   pageSize?: string;
+  kernel?: string;
+  cmdline?: string;
   allowUnsafe: boolean;
   includes: string[];
   iommus: GIommu[];
@@ -144,6 +156,17 @@ export const IRQCHIP_MODELS = ['gicv3-its', 'gicv2m', 'x86-remap', 'x86-compat',
 export const DOMAIN_TYPES = ['paging', 'dma', 'dma-fq', 'identity', 'blocked', 'nested'];
 export const REGION_TYPES = ['direct', 'direct-relaxable', 'reserved', 'msi', 'sw-msi'];
 export const DRIVERS = ['vfio-pci', 'vfio-platform', 'pci-stub', 'pcieport', 'none', 'nvme', 'snd_hda_intel'];
+export const PORT_KINDS = ['root', 'upstream', 'downstream', 'pcie-to-pci', 'pci-to-pcie'];
+export const ACS_FLAGS = ['sv', 'tb', 'rr', 'cr', 'uf', 'ec', 'dt'];
+export const GROUP_TYPES = ['identity', 'dma', 'dma-fq', 'blocked'];
+export const KERNELS = ['5.15', '6.1', '6.2', '6.6', '6.7', '6.8', '6.12', '6.15', '6.17', '6.17.3'];
+/** Kernel command-line parameters the model reads, and some it does not. */
+export const CMDLINE_PARAMS = [
+  'quiet', 'iommu=pt', 'iommu=nopt', 'iommu.passthrough=1', 'iommu.passthrough=0', 'iommu.strict=0', 'iommu.strict=1', 'intremap=off',
+  'intremap=on', 'intel_iommu=on', 'intel_iommu=off', 'intel_iommu=on,sm_on', 'intel_iommu=sm_off', 'amd_iommu=off', 'amd_iommu=force_isolation',
+  'vfio_iommu_type1.allow_unsafe_interrupts=1', 'iommufd.allow_unsafe_interrupts=1', 'pcie_acs_override=downstream,multifunction', 'iommu=off',
+  'console=ttyS0,115200', 'root=/dev/nvme0n1p2', 'iommu.forcedac=1',
+];
 
 const NAMES = {
   iommu: ['smmu0', 'vtd1'],
@@ -159,6 +182,12 @@ export interface ConfigOptions {
   /** Leave out statements whose meaning the reference resolver does not model. */
   forResolver?: boolean;
 }
+
+/** A kernel command line: parameters the model reads and others, now and then quoted or odd. */
+const cmdline = (valid: boolean): fc.Arbitrary<string> =>
+  fc
+    .array(valid ? fc.constantFrom(...CMDLINE_PARAMS) : fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...CMDLINE_PARAMS) }, { weight: 1, arbitrary: fc.constantFrom('iommu=', '=', 'intel_iommu=bogus', 'a\\"b', 'x=\u00e9', '\t') }), { maxLength: 5 })
+    .map((ps) => ps.join(' '));
 
 const range = (a: fc.Arbitrary<bigint> = address, s: fc.Arbitrary<bigint> = size): fc.Arbitrary<Range> =>
   fc.tuple(a, s, fc.boolean()).chain(([start, sz, bySize]): fc.Arbitrary<Range> => {
@@ -222,10 +251,19 @@ export function configuration(opts: ConfigOptions): fc.Arbitrary<GConfig> {
         },
         { requiredKeys: ['name', 'model'] },
       );
+    /** A device declared before device `i` (a bridge or physical function it can name without a cycle). */
+    const earlier = (i: number): fc.Arbitrary<string> =>
+      i === 0 ? (valid ? fc.constant('') : fc.constantFrom(...names.device, 'nowhere')) : sometimesWrong(fc.constantFrom(...names.device.slice(0, i)), fc.constantFrom(...names.device, 'nowhere'), valid);
     const device = (name: string, i: number): fc.Arbitrary<GDevice> =>
       fc.record(
         {
           name: fc.constant(name),
+          port: sometimesWrong(fc.constantFrom(...PORT_KINDS), fc.constant('switch'), valid),
+          behind: earlier(i),
+          acs: fc.uniqueArray(fc.constantFrom(...ACS_FLAGS), { maxLength: 5 }),
+          conventional: fc.boolean(),
+          physfn: earlier(i),
+          dmaAlias: fc.array(fc.constantFrom(`0${i + 1}:00.7`, '00:1e.0', '0000:0a:1f.3'), { minLength: 1, maxLength: 2 }),
           pci: fc.constantFrom(`0000:0${i + 1}:00.0`, `0${i + 1}:00.1`, `1:${i}:1f.7`),
           iommu: ref('iommu'),
           msi: fc.record(
@@ -243,8 +281,24 @@ export function configuration(opts: ConfigOptions): fc.Arbitrary<GConfig> {
           pasid: num(sometimesWrong(fc.constantFrom(1n, 5n, 20n), fc.constant(21n), valid)),
         },
         { requiredKeys: ['name', 'reserved'] },
-      ).map((d) => (n.iommus > 1 && valid && !d.iommu ? { ...d, iommu: names.iommu[0]! } : d));
-    const group = (name: string): fc.Arbitrary<GGroup> => fc.record({ name: fc.constant(name), members: fc.uniqueArray(ref('device'), { minLength: valid ? 1 : 0, maxLength: 3 }) });
+      ).map((d) => {
+        const out = n.iommus > 1 && valid && !d.iommu ? { ...d, iommu: names.iommu[0]! } : { ...d };
+        // group formation from the PCI topology is not the reference resolver's business
+        if (forResolver) for (const k of ['port', 'behind', 'acs', 'conventional', 'physfn', 'dmaAlias'] as const) delete out[k];
+        if (out.behind === '') delete out.behind;
+        if (out.physfn === '') delete out.physfn;
+        return out;
+      });
+    const group = (name: string): fc.Arbitrary<GGroup> =>
+      fc.record(
+        {
+          name: fc.constant(name),
+          type: sometimesWrong(fc.constantFrom(...GROUP_TYPES), fc.constantFrom('paging', 'nested'), valid),
+          members: fc.uniqueArray(ref('device'), { minLength: valid ? 1 : 0, maxLength: 3 }),
+        },
+        { requiredKeys: ['name', 'members'] },
+        // a group's own default domain type changes what its devices resolve through: not for the resolver
+      ).map((g) => (forResolver ? { name: g.name, members: g.members } : g));
     const stmt = (type: string): fc.Arbitrary<GDomainStmt> => {
       const anyType = !valid;
       const options: fc.Arbitrary<GDomainStmt>[] = [
@@ -309,6 +363,9 @@ export function configuration(opts: ConfigOptions): fc.Arbitrary<GConfig> {
     return fc.record({
       backend: fc.constantFrom('iommufd', 'vfio-type1', 'dma-api', undefined),
       pageSize: fc.constantFrom('4K', '16K', '64K', undefined),
+      // the kernel version and command line change defaults and gates: not for the resolver
+      kernel: forResolver ? fc.constant(undefined) : fc.option(sometimesWrong(fc.constantFrom(...KERNELS), fc.constantFrom('2.6', '6.99', '7'), valid), { nil: undefined }),
+      cmdline: forResolver ? fc.constant(undefined) : fc.option(cmdline(valid), { nil: undefined }),
       allowUnsafe: fc.boolean(),
       includes: forResolver
         ? fc.constant([])
@@ -325,6 +382,8 @@ export function configuration(opts: ConfigOptions): fc.Arbitrary<GConfig> {
       const out = { ...c } as GConfig;
       if (c.backend === undefined) delete out.backend;
       if (c.pageSize === undefined) delete out.pageSize;
+      if (c.kernel === undefined) delete out.kernel;
+      if (c.cmdline === undefined) delete out.cmdline;
       if (valid) {
         // a device is listed in at most one group
         const listed = new Set<string>();
@@ -362,6 +421,8 @@ export function statements(c: GConfig): string[][] {
   const out: string[][] = [];
   if (c.backend) out.push(['backend', c.backend]);
   if (c.pageSize) out.push(['page-size', c.pageSize]);
+  if (c.kernel) out.push(['kernel', c.kernel]);
+  if (c.cmdline !== undefined) out.push(['cmdline', `"${c.cmdline.replace(/[\\"]/g, '\\$&')}"`]);
   if (c.allowUnsafe) out.push(['allow-unsafe-interrupts']);
   for (const p of c.includes) out.push(['include', `"${p.replace(/[\\"]/g, '\\$&')}"`]);
   for (const i of c.iommus) {
@@ -386,6 +447,12 @@ export function statements(c: GConfig): string[][] {
   for (const d of c.devices) {
     const b = ['device', d.name, '{'];
     if (d.pci) b.push(STMT + 'pci', d.pci);
+    if (d.port) b.push(STMT + 'port', d.port);
+    if (d.behind) b.push(STMT + 'behind', d.behind);
+    if (d.acs && d.acs.length > 0) b.push(STMT + 'acs', ...d.acs);
+    if (d.conventional) b.push(STMT + 'conventional');
+    if (d.physfn) b.push(STMT + 'physfn', d.physfn);
+    if (d.dmaAlias) b.push(STMT + 'dma-alias', ...d.dmaAlias);
     if (d.iommu) b.push(STMT + 'iommu', d.iommu);
     if (d.msi) {
       const at = d.msi.at ? ['at', d.msi.at.t] : [];
@@ -398,7 +465,7 @@ export function statements(c: GConfig): string[][] {
     if (d.pasid) b.push(STMT + 'pasid', d.pasid.t);
     out.push([...b, STMT + '}']);
   }
-  for (const g of c.groups) out.push(['group', g.name, '{', ...g.members.map((m) => STMT + m), STMT + '}']);
+  for (const g of c.groups) out.push(['group', g.name, ...(g.type ? [':', g.type] : []), '{', ...g.members.map((m) => STMT + m), STMT + '}']);
   for (const d of c.domains) {
     const b = ['domain', d.name, ':', d.type, '{'];
     for (const s of d.stmts) {
@@ -463,10 +530,11 @@ export function print(c: GConfig, l: Layout = { seps: [0] }): string {
 // ---- token soup -------------------------------------------------------------------------
 
 export const SOUP_PIECES = [
-  'backend', 'page-size', 'allow-unsafe-interrupts', 'include', 'iommu', 'irqchip', 'device', 'group', 'domain', 'expect',
+  'backend', 'page-size', 'kernel', 'cmdline', 'allow-unsafe-interrupts', 'include', 'iommu', 'irqchip', 'device', 'group', 'domain', 'expect',
   'model', 'ias', 'oas', 'pgsizes', 'nesting', 'no-nesting', 'sw-msi', 'msi-window', 'reserved', 'default-domain',
   'base', 'doorbell', 'isolated', 'not-isolated', 'pci', 'msi', 'driver', 'pasid', 'nest-parent', 'parent', 'stage1',
-  'attach', 'map', 'rmr', 'msi-bind', 'pasid-table', 'size', 'at', 'vectors', 'none', 'read', 'write', 'fault', 'format',
+  'attach', 'map', 'rmr', 'msi-bind', 'pasid-table', 'port', 'behind', 'acs', 'conventional', 'physfn', 'dma-alias', 'root', 'downstream',
+  'pcie-to-pci', 'sv', 'rr', 'cr', 'uf', '6.8', '5.15', '6.17.1', '"iommu=pt intremap=off"', '"intel_iommu=on,sm_on"', '"pcie_acs_override=downstream"', 'size', 'at', 'vectors', 'none', 'read', 'write', 'fault', 'format',
   'paging', 'nested', 'dma', 'identity', 'blocked', 'smmuv3', 'vtd', 'gicv3-its', 'x86-remap', 'vfio-pci', 'direct', 'msi',
   'nic', 'its0', 's2', 'x', '_', 'a.b-c', '{', '}', ':', '->', '..', '-', '.', '"', '"lib.iommu"', '"a\\"b"', '"\\', '0', '1',
   '0x', '0x1000', '0x8_000_000', '4K', '1M', '0b101', '18446744073709551616', '0xffff_ffff_ffff_ffff', '4k', '0x1G0', '01:00.0',

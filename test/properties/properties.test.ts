@@ -4,8 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/src/index';
+import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS } from '../../grammar/src/lexer';
 import { CORPUS } from './corpus';
-import { byteMutation, configuration, layout, print, tokenSoup } from './generators';
+import { byteMutation, configuration, layout, print, statements, tokenSoup } from './generators';
 import { analyzeText, editorProblem, textProblem } from './invariants';
 import { resolverCase, resolverDisagreement, resolverStats } from './reference-resolver';
 import { FUZZ_SECONDS, runProperty } from './run';
@@ -93,6 +94,19 @@ const PROPERTIES: { name: string; runs: number; run: (name: string, runs: number
 ];
 
 describe('properties', () => {
+  it('the generator of well-formed configurations writes every statement kind of the grammar', () => {
+    const written = new Set<string>();
+    for (const valid of [true, false])
+      for (const c of fc.sample(configuration({ valid }), { seed: 1, numRuns: 300 }))
+        for (const toks of statements(c)) {
+          written.add(`top ${toks[0]}`);
+          const block = toks[0] === 'domain' ? 'domain' : toks[0];
+          for (const t of toks) if (t.startsWith('\u0001') && t !== '\u0001}') written.add(`${block} ${t.slice(1)}`);
+        }
+    const grammar = [...TOP_LEVEL_KEYWORDS.map((k) => `top ${k}`), ...Object.entries(BLOCK_KEYWORDS).flatMap(([b, ks]) => ks.map((k) => `${b} ${k}`))];
+    expect(grammar.filter((k) => !written.has(k))).toEqual([]);
+  });
+
   it('the corpus holds every sample and the inline fixtures', () => {
     expect(CORPUS.filter((c) => c.name.startsWith('samples/')).length).toBeGreaterThanOrEqual(7);
     expect(CORPUS.length).toBeGreaterThan(20);

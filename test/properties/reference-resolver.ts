@@ -80,23 +80,29 @@ class Reference {
     if (d.iommu) return this.c.iommus.find((i) => i.name === d.iommu) ?? null;
     return this.c.iommus.length === 1 ? this.c.iommus[0]! : null;
   }
+  /** A device's own `sw-msi` window: an iommufd option (language.md §6), ignored under the other backends. */
+  ownSwMsi(d: GDevice): Range | undefined {
+    return this.backend === 'iommufd' ? d.swMsi : undefined;
+  }
   /** The union of its IOMMU's regions (its own `sw-msi` replacing the IOMMU's window) and its own. */
   regions(d: GDevice): { iv: Iv; type: string }[] {
     const out: { iv: Iv; type: string }[] = [];
     const io = this.iommuOf(d);
+    const own = this.ownSwMsi(d);
     if (io) {
       const sw = this.swMsi(io);
-      if (sw && !d.swMsi) out.push({ iv: sw, type: 'sw-msi' });
+      if (sw && !own) out.push({ iv: sw, type: 'sw-msi' });
       const hw = this.msiWindow(io);
       if (hw) out.push({ iv: hw, type: 'msi' });
       out.push(...this.iommuReserved(io));
     }
-    if (d.swMsi) out.push({ iv: iv(d.swMsi), type: 'sw-msi' });
+    if (own) out.push({ iv: iv(own), type: 'sw-msi' });
     out.push(...d.reserved.map((r) => ({ iv: iv(r.range), type: r.type })));
     return out;
   }
   effectiveSwMsi(d: GDevice): Iv | null {
-    if (d.swMsi) return iv(d.swMsi);
+    const own = this.ownSwMsi(d);
+    if (own) return iv(own);
     const io = this.iommuOf(d);
     return io ? this.swMsi(io) : null;
   }
