@@ -60,7 +60,8 @@ class Reference {
   // §5 an irqchip's doorbell
   doorbell(q: GIrqchip): bigint | null {
     if (q.doorbell) return q.doorbell.v;
-    if (!q.base) return null;
+    // x86 doorbells sit in the hardware MSI window (§5): its start when nothing else is said
+    if (!q.base) return this.untranslatedChip(q) ? 0xfee0_0000n : null;
     if (q.model === 'gicv3-its') return q.base.v + 0x10040n;
     if (q.model === 'gicv2m') return q.base.v + 0x40n;
     return q.base.v; // generic, x86-*: the frame is the doorbell (§5 asks for `doorbell` only for `generic` without `base`)
