@@ -123,7 +123,8 @@ export type GDomainStmt =
   | ({ kind: 'map' } & GMap)
   | { kind: 'rmr'; range: Range }
   | { kind: 'msi-bind'; giova: N; gpa: N; size: N; sizeFirst: boolean }
-  | { kind: 'pasid-table'; range: Range; format: string };
+  | { kind: 'pasid-table'; range: Range; format: string }
+  | { kind: 'viommu'; model: string; ias?: N };
 export interface GDomain {
   name: string;
   type: string;
@@ -329,6 +330,14 @@ export function configuration(opts: ConfigOptions): fc.Arbitrary<GConfig> {
         if (!forResolver) options.push(fc.record({ kind: fc.constant('pasid-table' as const), range: range(), format: fc.constantFrom('smmuv3', 'vtd') }));
       }
       if (!forResolver || valid) options.push(fc.record({ kind: fc.constant('iommu' as const), ref: ref('iommu') }));
+      // the vIOMMU a guest sees (its width is a check's business, not resolution's)
+      if (!forResolver)
+        options.push(
+          fc.record(
+            { kind: fc.constant('viommu' as const), model: sometimesWrong(fc.constantFrom('vtd', 'amd-vi', 'smmuv3', 'virtio-iommu'), fc.constant('dart'), valid), ias: num(fc.constantFrom(39n, 48n, 57n, 64n)) },
+            { requiredKeys: ['kind', 'model'] },
+          ),
+        );
       return fc.oneof(...options);
     };
     const domain = (name: string): fc.Arbitrary<GDomain> =>
@@ -500,6 +509,9 @@ export function statements(c: GConfig): string[][] {
         case 'pasid-table':
           b.push(STMT + 'pasid-table', ...rangeTokens(s.range), 'format', s.format);
           break;
+        case 'viommu':
+          b.push(STMT + 'viommu', s.model, ...(s.ias ? ['ias', s.ias.t] : []));
+          break;
       }
     }
     out.push([...b, '}']);
@@ -534,7 +546,7 @@ export const SOUP_PIECES = [
   'model', 'ias', 'oas', 'pgsizes', 'nesting', 'no-nesting', 'sw-msi', 'msi-window', 'reserved', 'default-domain',
   'base', 'doorbell', 'isolated', 'not-isolated', 'pci', 'msi', 'driver', 'pasid', 'nest-parent', 'parent', 'stage1',
   'attach', 'map', 'rmr', 'msi-bind', 'pasid-table', 'port', 'behind', 'acs', 'conventional', 'physfn', 'dma-alias', 'root', 'downstream',
-  'pcie-to-pci', 'sv', 'rr', 'cr', 'uf', '6.8', '5.15', '6.17.1', '"iommu=pt intremap=off"', '"intel_iommu=on,sm_on"', '"pcie_acs_override=downstream"', 'size', 'at', 'vectors', 'none', 'read', 'write', 'fault', 'format',
+  'pcie-to-pci', 'sv', 'rr', 'cr', 'uf', '6.8', '5.15', '6.17.1', '"iommu=pt intremap=off"', '"intel_iommu=on,sm_on"', '"pcie_acs_override=downstream"', 'viommu', 'size', 'at', 'vectors', 'none', 'read', 'write', 'fault', 'format',
   'paging', 'nested', 'dma', 'identity', 'blocked', 'smmuv3', 'vtd', 'gicv3-its', 'x86-remap', 'vfio-pci', 'direct', 'msi',
   'nic', 'its0', 's2', 'x', '_', 'a.b-c', '{', '}', ':', '->', '..', '-', '.', '"', '"lib.iommu"', '"a\\"b"', '"\\', '0', '1',
   '0x', '0x1000', '0x8_000_000', '4K', '1M', '0b101', '18446744073709551616', '0xffff_ffff_ffff_ffff', '4k', '0x1G0', '01:00.0',
