@@ -66,6 +66,16 @@ describe('import-dt', () => {
     expect(noreg.text).toContain('  reserved 0x8000_0000..0x807f_ffff reserved  // /reserved-memory/framebuffer@80000000 (no reg: a reservation)\n');
   });
 
+  it("a host bridge's msi-parent (without msi-map) sends every device below it to that controller; a dangling one is id-map-dangling", () => {
+    const parent = dt(BOARD.replace('msi-map = <0x0 &its 0x0 0x10000>;', 'msi-parent = <&its>;'));
+    expect(parent.findings).toEqual([]);
+    expect(parent.text).toContain('//   msi-parent: every device below it sends MSIs to msi-controller_8080000\n');
+    const dangling = dt(BOARD.replace('msi-map = <0x0 &its 0x0 0x10000>;', 'msi-parent = <0x77>;'));
+    expect(dangling.findings).toEqual([
+      '/pcie@10000000:msi-parent: error id-map-dangling: /pcie@10000000: msi-parent refers to phandle 0x77, which no node has; expected an MSI controller (a node with msi-controller)',
+    ]);
+  });
+
   it('id-map-dangling: iommus naming a node that is not an IOMMU, msi-map naming no node', () => {
     const r = dt(BOARD.replace('iommus = <&smmu 0x10000>;', 'iommus = <&gic 0x10000>;').replace('msi-map = <0x0 &its 0x0 0x10000>;', 'msi-map = <0x0 0x77 0x0 0x10000>;'));
     expect(r.findings).toEqual([
@@ -154,6 +164,9 @@ describe('import-dt: a broken blob', () => {
     const r = run(['import-dt', 'board.dtb'], { cwd });
     expect(r.code).toBe(1);
     expect(r.err).toBe('board.dtb: /dma-controller@9100000:iommus: error id-map-dangling: /dma-controller@9100000: iommus refers to /interrupt-controller@8000000, which is not an IOMMU (a node with #iommu-cells)\n1 error, 0 warnings, 0 information\n');
+    // The rule settings apply as to every diagnostic.
+    expect(run(['import-dt', 'board.dtb', '--rule', 'id-map-dangling=warning'], { cwd })).toMatchObject({ code: 0, err: r.err.replace(': error id-map-dangling', ': warning id-map-dangling').replace('1 error, 0 warnings', '0 errors, 1 warning') });
+    expect(run(['import-dt', 'board.dtb', '--rule', 'id-map-dangling=off'], { cwd })).toMatchObject({ code: 0, err: '' });
     const j = JSON.parse(run(['import-dt', '--format', 'json', 'board.dtb'], { cwd }).err);
     expect(j.files[0].diagnostics[0].location).toMatchObject({ node: '/dma-controller@9100000', property: 'iommus', text: '/dma-controller@9100000:iommus' });
   });
