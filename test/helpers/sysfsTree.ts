@@ -99,6 +99,8 @@ export interface PciFunctionSpec extends ConfigSpec {
 export interface PlatformDeviceSpec {
   /** Its folder under sys/devices, e.g. platform/3100000.usb. */
   path: string;
+  /** The ACPI path of its firmware node (`firmware_node/path`), e.g. \\_SB_.DMA0. */
+  acpiPath?: string;
   driver?: string;
   group: number;
   iommu?: string;
@@ -200,7 +202,14 @@ export function buildMachine(spec: MachineSpec): string {
     link(`${pf}/virtfn${k}`, devPath(f));
   }
   if (spec.fdt) put('firmware/fdt', spec.fdt);
-  for (const p of spec.platform ?? []) device(`devices/${p.path}`, path.posix.basename(p.path), p, 'platform');
+  for (const p of spec.platform ?? []) {
+    device(`devices/${p.path}`, path.posix.basename(p.path), p, 'platform');
+    if (p.acpiPath) {
+      const node = `devices/LNXSYSTM:00/LNXSYBUS:00/${path.posix.basename(p.path)}`;
+      put(`${node}/path`, p.acpiPath + '\n');
+      link(`devices/${p.path}/firmware_node`, node);
+    }
+  }
   for (const [id, g] of Object.entries(spec.groups)) {
     fs.mkdirSync(path.join(sys, `kernel/iommu_groups/${id}/devices`), { recursive: true });
     put(`kernel/iommu_groups/${id}/reserved_regions`, g.reserved_regions ?? '');

@@ -36,16 +36,17 @@ export function madtWithIts(...bases: bigint[]): Buffer {
 const TWO_RC_IORT = buildIort([
   { name: 'g0', type: 'its', its: [0] },
   { name: 'g1', type: 'its', its: [1] },
-  { name: 'smmu0', type: 'smmuv3', base: 0x1000_0000_0000n, mappings: [{ input: 0, count: 0xffff, output: 0, ref: 'g0' }] },
+  { name: 'smmu0', type: 'smmuv3', base: 0x1000_0000_0000n, mappings: [{ input: 0, count: 0x1ffff, output: 0, ref: 'g0' }] },
   { name: 'smmu1', type: 'smmuv3', base: 0x2000_0000_0000n, mappings: [{ input: 0, count: 0xffff, output: 0, ref: 'g1' }] },
   { name: 'rc0', type: 'rc', segment: 0, mappings: [{ input: 0, count: 0xffff, output: 0, ref: 'smmu0' }] },
   { name: 'rc1', type: 'rc', segment: 1, mappings: [{ input: 0, count: 0xffff, output: 0, ref: 'smmu1' }] },
+  { name: 'dma', type: 'nc', device: '\\_SB_.DMA0', mappings: [{ input: 0, count: 0, output: 0x10000, ref: 'smmu0', single: true }] },
 ]).bytes;
 
 /**
  * An Arm server: segment 0 (an NVMe drive) and segment 1 (an SR-IOV NIC whose two VFs are bound to
- * vfio-pci) behind different SMMUs and ITSes; a DMA engine (platform device, no driver bound) in a
- * group of its own behind the first SMMU.
+ * vfio-pci) behind different SMMUs and ITSes; a DMA engine (platform device, no driver bound; an
+ * IORT named component, matched by its ACPI path) in a group of its own behind the first SMMU.
  */
 export const ARM_TWO_ITS: MachineSpec = {
   pci: [
@@ -56,7 +57,7 @@ export const ARM_TWO_ITS: MachineSpec = {
     { bdf: '0001:01:00.1', parent: '0001:00:01.0', physfn: '0001:01:00.0', vendor: 0x15b3, device: 0x101e, classCode: 0x020000, pcie: 'endpoint', msix: true, ats: true, driver: 'vfio-pci', group: 5, iommu: 'smmu3.0x0000200000000000' },
     { bdf: '0001:01:00.2', parent: '0001:00:01.0', physfn: '0001:01:00.0', vendor: 0x15b3, device: 0x101e, classCode: 0x020000, pcie: 'endpoint', msix: true, ats: true, driver: 'vfio-pci', group: 6, iommu: 'smmu3.0x0000200000000000' },
   ],
-  platform: [{ path: 'platform/ARMH0330:00', group: 7, iommu: 'smmu3.0x0000100000000000' }],
+  platform: [{ path: 'platform/ARMH0330:00', acpiPath: '\\_SB_.DMA0', group: 7, iommu: 'smmu3.0x0000100000000000' }],
   groups: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((g) => [g, { reserved_regions: ARM_SW_MSI, type: 'DMA' }])),
   iommus: [
     { name: 'smmu3.0x0000100000000000', path: 'platform/arm-smmu-v3.0.auto/iommu/smmu3.0x0000100000000000' },

@@ -15,7 +15,7 @@ export const CONFIG_BYTES = 4096;
 /** Files of a device folder the importer reads. */
 const DEVICE_FILES = ['class', 'vendor', 'device', 'subsystem_vendor', 'subsystem_device', 'revision', 'modalias'];
 /** Links of a device folder the importer reads. */
-const DEVICE_LINKS = ['driver', 'iommu', 'iommu_group', 'physfn', 'subsystem'];
+const DEVICE_LINKS = ['driver', 'iommu', 'iommu_group', 'physfn', 'subsystem', 'firmware_node'];
 /** Registers of IOMMU instances, under /sys/class/iommu/NAME/. */
 const IOMMU_FILES = ['intel-iommu/address', 'intel-iommu/cap', 'intel-iommu/ecap', 'intel-iommu/version', 'amd-iommu/cap', 'amd-iommu/features'];
 /** ACPI tables the firmware importer reads (root only on most systems). */
@@ -136,6 +136,11 @@ class Collector {
       if (target !== null && l === 'physfn') this.device(target);
       if (target !== null && l === 'iommu') this.iommu(target);
       if (target !== null && l === 'subsystem') this.dir(target);
+      // An ACPI device's path (\\_SB_.DMA0): what an IORT named component is matched by.
+      if (target !== null && l === 'firmware_node' && !isPci) {
+        this.dir(target);
+        this.file(`${target}/path`, { optional: true });
+      }
     }
     for (const name of this.list(rel, false)) {
       if (/^virtfn\d+$/.test(name)) this.link(`${rel}/${name}`);

@@ -44,6 +44,8 @@ export interface SysDevice {
   physfn: string | null;
   /** The bus it sits on (its `subsystem` link): pci, platform, amba, ccw…, when known. */
   platformBus: string | null;
+  /** The ACPI path of its firmware node (`firmware_node/path`, e.g. `\\_SB_.DMA0`), when it has one. */
+  acpiPath: string | null;
 }
 
 export type IommuKind = 'vtd' | 'amd-vi' | 'smmuv3' | 'smmuv2' | 'virtio-iommu' | 'unknown';
@@ -141,7 +143,7 @@ export function readMachine(sys: MachineTree, proc: MachineTree | null): Machine
     let d = m.devices.get(name);
     if (!d) {
       const pci = PCI_NAME.test(name);
-      d = { name, pci, path: null, parent: null, driver: null, iommu: null, group: null, classCode: null, vendor: null, deviceId: null, config: null, msiInUse: false, physfn: null, platformBus: null };
+      d = { name, pci, path: null, parent: null, driver: null, iommu: null, group: null, classCode: null, vendor: null, deviceId: null, config: null, msiInUse: false, physfn: null, platformBus: null, acpiPath: null };
       m.devices.set(name, d);
     }
     if (d.path === null) {
@@ -289,6 +291,7 @@ function readDevice(sys: MachineTree, d: SysDevice, folder: string): void {
   d.msiInUse ||= sys.kind(`${folder}/msi_irqs`) === 'dir';
   d.physfn ??= linkName(sys, `${folder}/physfn`);
   d.platformBus ??= linkName(sys, `${folder}/subsystem`);
+  if (!d.pci) d.acpiPath ??= readText(sys, `${folder}/firmware_node/path`) || null;
   if (d.group === null) {
     const g = linkName(sys, `${folder}/iommu_group`);
     if (g !== null && /^\d+$/.test(g)) d.group = Number(g);

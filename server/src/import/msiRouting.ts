@@ -51,8 +51,8 @@ function fromAcpi(sys: MachineTree, m: Machine): MsiRouting | null {
   if (iort) {
     return {
       chips,
-      why: [`From the MADT GIC ITS structures; each device's ITS from its root complex's IORT ID mappings (RID → StreamID → ITS group)`],
-      chipOf: (d) => (d.pci ? p.findPci(d.name)?.msi ?? null : null),
+      why: [`From the MADT GIC ITS structures; each device's ITS from its root complex's IORT ID mappings (RID → StreamID → ITS group), a platform device's from the named component of its ACPI path`],
+      chipOf: (d) => (d.pci ? p.findPci(d.name)?.msi ?? null : d.acpiPath !== null ? p.devices.find((x) => x.acpiName === d.acpiPath)?.msi ?? null : null),
     };
   }
   const first = chips[0]!;

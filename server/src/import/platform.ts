@@ -37,6 +37,8 @@ export interface PlatformDevice {
   iommu?: string;
   msi?: string;
   driver?: string;
+  /** An IORT named component's ACPI path (`\\_SB_.DMA0`), to match the machine's platform device. */
+  acpiName?: string;
   regions: PlatformRegion[];
   notes: string[];
 }

@@ -414,7 +414,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
         d.config?.ats ? 'ATS' : '',
         usesPcieBridgeAlias(d.vendor, d.deviceId) ? `its devices' DMA carries the requester ID of its secondary bus (quirk_use_pcie_bridge_dma_alias; groups unchanged)` : '',
       ].filter(Boolean);
-      out.push(d.pci ? `// ${n} ${k.what}${ids}${traits.length ? `; ${traits.join('; ')}` : ''}` : `// ${n} (${d.platformBus ?? 'platform'} device${d.driver === null ? ', no driver bound' : ''})`);
+      out.push(d.pci ? `// ${n} ${k.what}${ids}${traits.length ? `; ${traits.join('; ')}` : ''}` : `// ${n} (${d.platformBus ?? 'platform'} device${d.acpiPath ? ` ${d.acpiPath}` : ''}${d.driver === null ? ', no driver bound' : ''})`);
       out.push(`device ${name} {`);
       if (d.pci) out.push(`  pci ${n.toLowerCase()}`);
       if (instances.length > 1) out.push(`  iommu ${of(d).name}`);

@@ -262,6 +262,7 @@ export function importIort(iort: Iort | null, madt: Madt | null, platform: Platf
     } else if (n.type === IORT_NODE.NAMED_COMPONENT) {
       const d = platform.addDevice(`nc_${n.name.replace(/^\\+/, '').replace(/^_SB[._]/, '')}`);
       ncDevice.set(n, d);
+      d.acpiName = n.name;
       d.notes.push(`IORT named component ${n.name} (IORT+${hex32(n.offset)})`);
       for (const m of n.mappings) d.notes.push(`  ${path(n, m)}`);
       const smmu = n.mappings.map((m) => target.get(m)).find((t): t is Smmu => !!t && isSmmu(t));
