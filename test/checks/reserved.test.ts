@@ -19,7 +19,7 @@
 // M17 (narrower domain attached over existing high mappings) has no order either; its end state
 // is a map beyond the aperture of the attached instance, i.e. M16.
 
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check } from '../helpers/check';
 
 const ARM = `backend iommufd
@@ -358,6 +358,20 @@ domain vm : paging {
 //  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ output-outside-range: 44-bit output range
 }
 `);
+  });
+});
+
+describe('output-outside-range on VT-d (the DMAR host address width)', () => {
+  it('a map above the host address width: the driver writes it and the DMA faults', () => {
+    const a = check(`iommu dmar0 { model vtd  oas 39 }
+device nic { pci 0000:01:00.0  driver vfio-pci }
+domain vm : paging {
+    attach nic
+    map 0x4000_0000 -> 0x80_0000_0000 size 4K
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ output-outside-range: reserved in a VT-d entry
+}
+`);
+    expect(a.diagnostics[0]!.message).toContain('the VT-d driver writes the entry (__domain_mapping checks only the IOVA) and the DMA faults');
   });
 });
 

@@ -48,7 +48,7 @@ function fromAcpi(sys: MachineTree, m: Machine): MsiRouting | null {
   const p = new Platform();
   importIort(iort, madt, p, findings, pciViewOf(m));
   const chips = p.irqchips.filter((c) => c.base !== undefined).map((c) => ({ name: c.name, model: c.model, base: c.base! }));
-  if (iort) {
+  if (iort && madt.its.length > 0) {
     return {
       chips,
       why: [`From the MADT GIC ITS structures; each device's ITS from its root complex's IORT ID mappings (RID → StreamID → ITS group), a platform device's from the named component of its ACPI path`],
@@ -58,7 +58,11 @@ function fromAcpi(sys: MachineTree, m: Machine): MsiRouting | null {
   const first = chips[0]!;
   return {
     chips,
-    why: [`From the MADT${chips.length > 1 ? `; without a readable IORT the ITS of each root complex is unknown: every device is sent to ${first.name} (import-acpi with the IORT tells)` : ''}`],
+    why: [
+      madt.its.length === 0
+        ? `From the MADT: GICv2m MSI frames and no ITS; PCI MSIs go to the first frame, ${first.name} (gicv2m_allocate_domains: not isolated)`
+        : `From the MADT${chips.length > 1 ? `; without a readable IORT the ITS of each root complex is unknown: every device is sent to ${first.name} (import-acpi with the IORT tells)` : ''}`,
+    ],
     chipOf: (d) => (d.pci ? first.name : null),
   };
 }

@@ -45,7 +45,11 @@ const check: AnalysisCheck = {
         ctx.report(
           'output-outside-range',
           m.loc,
-          `${mapText(m)} outputs up to ${hex(outLast)}, beyond the ${io.oas}-bit output range of '${io.name}' (last PA ${hex((1n << BigInt(io.oas)) - 1n)}): io-pgtable refuses the physical address with -ERANGE`,
+          `${mapText(m)} outputs up to ${hex(outLast)}, beyond the ${io.oas}-bit output range of '${io.name}' (last PA ${hex((1n << BigInt(io.oas)) - 1n)}): ${
+            io.model === 'vtd'
+              ? 'the address bits above the host address width are reserved in a VT-d entry: the VT-d driver writes the entry (__domain_mapping checks only the IOVA) and the DMA faults'
+              : 'io-pgtable refuses the physical address with -ERANGE'
+          }`,
           [{ loc: widthLoc(io, 'oas'), message: `'${io.name}' output address size: ${io.oas} bits` }],
         );
       }
