@@ -101,6 +101,8 @@ export interface PlatformDeviceSpec {
   path: string;
   /** The ACPI path of its firmware node (`firmware_node/path`), e.g. \\_SB_.DMA0. */
   acpiPath?: string;
+  /** Its bus (the `subsystem` link): platform unless told (amba, ccw…). */
+  bus?: string;
   driver?: string;
   group: number;
   iommu?: string;
@@ -203,7 +205,7 @@ export function buildMachine(spec: MachineSpec): string {
   }
   if (spec.fdt) put('firmware/fdt', spec.fdt);
   for (const p of spec.platform ?? []) {
-    device(`devices/${p.path}`, path.posix.basename(p.path), p, 'platform');
+    device(`devices/${p.path}`, path.posix.basename(p.path), p, p.bus ?? 'platform');
     if (p.acpiPath) {
       const node = `devices/LNXSYSTM:00/LNXSYBUS:00/${path.posix.basename(p.path)}`;
       put(`${node}/path`, p.acpiPath + '\n');

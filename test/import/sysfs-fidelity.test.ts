@@ -11,6 +11,7 @@ import { analyze } from '../../server/src/engine';
 import { run } from '../cli/helpers';
 import { buildMachine, tmpDir, type MachineSpec } from '../helpers/sysfsTree';
 import { ARM_TWO_ITS, dtBoard, WORKSTATION } from './fidelity-machines';
+import { LAPTOP } from './machines';
 
 function check(text: string) {
   const file = '/imported/host.iommu';
@@ -85,5 +86,34 @@ describe('import-sysfs fidelity: an x86 workstation', () => {
     expect(check(plan).diagnostics.map((d) => `${d.code}: ${d.related.map((r) => r.message).join('; ')}`)).toEqual([
       "group-not-viable: 'nvme1' is bound to the kernel driver nvme; 'nvme2' is bound to the kernel driver nvme; 'nvme3' is bound to the kernel driver nvme",
     ]);
+  });
+});
+
+describe('import-sysfs fidelity: what real trees lack or add', () => {
+  it('a PCI function whose config space is missing: no topology (a warning names it), the kernel groups kept', () => {
+    const root = buildMachine(LAPTOP);
+    fs.rmSync(path.join(root, 'sys/devices/pci0000:00/0000:00:1c.0/config'));
+    const r = run(['import-sysfs', '.'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("iommu-check: warning: the config space of 0000:00:1c.0 could not be read: PCI topology, ACS and port types are not imported (the groups are those the kernel formed)\n");
+    expect(r.out).not.toMatch(/^ {2}(port|behind|acs|conventional)\b/m);
+    expect(r.out).toContain('group group_4 : dma-fq { gpu hda0 }\n');
+    expect(codes(r.out)).toEqual([]);
+  });
+
+  it('a channel-attached (ccw) device and an amba device in groups: devices of their bus, no PCI address', () => {
+    const spec: MachineSpec = {
+      ...ARM_TWO_ITS,
+      platform: [
+        { path: 'css0/0.0.0000/0.0.1234', bus: 'ccw', group: 8, iommu: 'smmu3.0x0000100000000000' },
+        { path: 'platform/soc/9000000.serial', bus: 'amba', driver: 'uart-pl011', group: 9, iommu: 'smmu3.0x0000100000000000' },
+      ],
+      groups: { ...ARM_TWO_ITS.groups, 8: { reserved_regions: '', type: 'DMA' }, 9: { reserved_regions: '', type: 'DMA' } },
+    };
+    const { text, err } = importBoth(spec);
+    expect(err).toBe('');
+    expect(text).toContain('// /sys/kernel/iommu_groups/8, type DMA\n// 0.0.1234 (ccw device, no driver bound)\ndevice dev_0.0.1234 {\n  iommu smmu0\n}\n');
+    expect(text).toContain('// 9000000.serial (amba device)\ndevice dev_9000000.serial {\n  iommu smmu0\n  driver uart-pl011\n}\n');
+    expect(codes(text)).toEqual([]);
   });
 });

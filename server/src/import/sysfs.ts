@@ -245,7 +245,14 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   // PCI topology: only when every PCI device's config space was readable in full.
   const pciDevices = [...m.devices.values()].filter((d) => d.pci && d.config !== null);
   const truncated = [...m.devices.values()].filter((d) => d.pci && d.config !== null && !d.config.complete);
-  const withTopology = pciDevices.length > 0 && truncated.length === 0 && lost.length === 0;
+  // A PCI function whose config space could not be read at all hides its port type and ACS: a
+  // topology without it would group what is below it wrongly, so none is written.
+  const noConfig = [...m.devices.values()].filter((d) => d.pci && d.path !== null && d.config === null);
+  const withTopology = pciDevices.length > 0 && truncated.length === 0 && lost.length === 0 && noConfig.length === 0;
+  if (noConfig.length > 0 && pciDevices.length > 0) {
+    const names = noConfig.map((d) => d.name);
+    warnings.push(`the config space of ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''} could not be read: PCI topology, ACS and port types are not imported (the groups are those the kernel formed)`);
+  }
   if (truncated.length > 0) {
     warnings.push(
       `config space of ${truncated.length} PCI device${truncated.length === 1 ? ' is' : 's is'} only ${truncated[0]!.config!.length} bytes (read without root): PCI topology, ACS and port types are not imported, and MSI-capable devices are those with MSIs allocated now. Run 'iommu-check snapshot' as root for the full picture.`,
