@@ -275,6 +275,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
   for (const n of irqNames) taken.add(n);
   const names = assignNames(kinds, taken);
   const nameOf = new Map(ordered.map((d, i) => [d.name, names[i]!]));
+  const orderIndex = new Map(ordered.map((d, i) => [d, i]));
 
   // Topology nodes, and ACS that the kernel's groups show but config space does not (quirks).
   const acsOf = new Map<string, Set<AcsFlagName> | null>();
@@ -413,7 +414,7 @@ export function importSysfs(src: ImportSource, shownSource: string): SysfsImport
     for (const n of g.devices) {
       const d = m.devices.get(n)!;
       const name = nameOf.get(n)!;
-      const k = kinds[ordered.indexOf(d)]!;
+      const k = kinds[orderIndex.get(d)!]!;
       const ids = d.vendor !== null && d.deviceId !== null ? ` [${d.vendor.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')}]` : '';
       const pf = physfnOf(d, m);
       const traits = [
