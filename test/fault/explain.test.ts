@@ -311,3 +311,18 @@ domain vm2 : paging { attach g }
     ]);
   });
 });
+
+describe('a DMA read of the interrupt window', () => {
+  it('is refused whatever the domain maps: only writes there are interrupts', () => {
+    const a = analyzeFixture(fs.readFileSync(path.join(FIXTURES, 'vtd.iommu'), 'utf8'));
+    const scan = scanLog('DMAR: [DMA Read NO_PASID] Request device [01:00.0] fault addr 0xfee00000 [fault reason 0x06] PTE Read access is not set\n');
+    const [g] = explainLogs(a, [scan.events]);
+    expect([g!.explanation.device?.name, g!.explanation.domain?.name, g!.explanation.cause, g!.explanation.message]).toEqual([
+      'nic',
+      'vm',
+      'reserved-region',
+      "'nic' (01:00.0) read at 0xfee00000: the address is in the hardware MSI window 0xfee00000..0xfeefffff, where only writes are interrupt requests: a DMA read of it is refused whatever the domain maps. The driver used an MSI doorbell address as a buffer address, or its DMA addresses run into the interrupt range (an IOVA allocator or a guest that does not reserve it).",
+    ]);
+    expect(g!.explanation.related.map((r) => r.message)).toEqual(['hardware MSI window 0xfee00000..0xfeefffff', "device 'nic'", "domain 'vm' (paging)"]);
+  });
+});

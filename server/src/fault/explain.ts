@@ -185,6 +185,19 @@ export class FaultExplainer {
     const acc = ev.access;
     const r = tx.resolve(dev, pasid, address, acc);
     const at = `${who} ${access} at ${hex(address)}`;
+    // Only a write into the interrupt window is an interrupt: the IOMMU refuses a read of it (resolve() does not look at the access there)
+    const window = acc === 'read' && pasid === null ? tx.untranslatedWindow(dev, address) : null;
+    if (window && r.end.kind === 'address' && r.end.interrupt) {
+      return {
+        ...base,
+        domain: tx.ridDomain(dev),
+        resolution: r,
+        stage: 'single',
+        cause: 'reserved-region',
+        message: `${at}: the address is in the hardware MSI window ${rangeText(window)}, where only writes are interrupt requests: a DMA read of it is refused whatever the domain maps. The driver used an MSI doorbell address as a buffer address, or its DMA addresses run into the interrupt range (an IOVA allocator or a guest that does not reserve it).`,
+        related: [{ loc: window.loc, message: `hardware MSI window ${rangeText(window)}` }, devRel, ...domRel],
+      };
+    }
     const stageNote = stageAgreement(ev, r);
     const io = dev.iommu;
     const ias = r.domain?.iommu?.ias ?? io?.ias ?? 64;
@@ -370,6 +383,8 @@ function nearestMaps(maps: readonly Mapping[], at: bigint): Mapping[] {
 
 /** A note when the hardware's stage and the model's disagree (Arm prints s1/s2). */
 function stageAgreement(ev: FaultEvent, r: Resolution): string {
+  if (!ev.stage && ev.driver === 'vtd' && r.domain?.type === 'nested' && (ev.detail['level'] === 'first' || ev.detail['level'] === 'second'))
+    ev = { ...ev, stage: ev.detail['level'] === 'first' ? 'stage-1' : 'stage-2' };
   if (!ev.stage || r.end.kind !== 'fault') return '';
   const model = r.end.stage;
   if (model !== 'stage-1' && model !== 'stage-2') {
