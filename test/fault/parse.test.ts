@@ -135,6 +135,10 @@ describe('AMD-Vi (iommu_print_event, amd_iommu_report_page_fault)', () => {
     expect(b.requester).toEqual(pci(1, 0, 0));
     expect(b.address).toBe(0xbea106c0n);
   });
+  it('2.6/3.x: the KERN_CONT pieces of one event split over two lines', () => {
+    const e = one('[ 1.4] AMD-Vi: Event logged [\n[ 1.4] IO_PAGE_FAULT device=00:14.2 domain=0x0000 address=0x00000000bdf6e000 flags=0x0010]\n');
+    expect(gist(e)).toEqual({ driver: 'amd-vi', name: 'IO_PAGE_FAULT', kind: 'translation', requester: pci(0, 0x14, 2), address: 0xbdf6e000n, ipa: null, access: 'read', pasid: null, stage: null, lines: { first: 0, last: 1 } });
+  });
   it('flags: GN means the domain field is the PASID; I is an interrupt request', () => {
     expect(one('AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x0003 address=0x2000 flags=0x0001]').pasid).toBe(3);
     expect(one('AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x0000 address=0xfee00000 flags=0x0008]').kind).toBe('interrupt');
@@ -251,6 +255,10 @@ describe('SMMUv2 (arm_smmu_context_fault, arm_smmu_global_fault)', () => {
     const e = one(`${P}Unhandled context fault: iova=0x1000, fsynr=0x10`);
     expect([e.requester, e.access, e.kind]).toEqual([null, 'write', 'translation']);
   });
+  it('fields in another order (vendor kernels)', () => {
+    const e = one(`${P}Unhandled context fault: iova=0x5000, fsr=0x8, fsynr=0x10, cb=1, cbfrsynra=0x3a00`);
+    expect([e.kind, e.access, e.address, e.requester]).toEqual(['permission', 'write', 0x5000n, { kind: 'stream', sid: 0x3a00, smmu: '2b400000.iommu', client: null }]);
+  });
   it('global faults: a blocked unknown StreamID, and the GFSR line', () => {
     const b = one(`${P}Blocked unknown Stream ID 0x820; boot with "arm-smmu.disable_bypass=0" to allow, but this may have security implications\n${P}\tGFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000820, GFSYNR2 0x00000000\n`);
     expect(gist(b)).toEqual({ driver: 'smmuv2', name: 'unknown Stream ID', kind: 'context', requester: { kind: 'stream', sid: 0x820, smmu: '2b400000.iommu', client: null }, address: null, ipa: null, access: null, pasid: null, stage: null, lines: { first: 0, last: 1 } });
@@ -261,7 +269,7 @@ describe('SMMUv2 (arm_smmu_context_fault, arm_smmu_global_fault)', () => {
   });
   it('malformed: unrecognised', () => {
     const r = scanLog(`${P}Unhandled context fault: fsr=0x402, iova=0x1234\n${P}\tGFSR 0x80000002, GFSYNR0 0x0, GFSYNR1 0x0, GFSYNR2 0x0\n`);
-    expect(r.unrecognised.map((u) => u.why)).toEqual(['an Arm SMMU fault line that does not parse', 'a GFSR line whose global-fault headline is missing']);
+    expect(r.unrecognised.map((u) => u.why)).toEqual(['a context fault without iova and fsynr, or with a field that is not a number', 'a GFSR line whose global-fault headline is missing']);
   });
 });
 

@@ -63,10 +63,17 @@ function fieldsOf(text: string): Map<string, string> {
 
 function parse(lines: readonly LogLine[], i: number): ParseStep {
   const l = lines[i]!;
-  const msg = l.message;
-  if (/AMD-Vi: (?:IOMMU event log overflow|No event written to event log|DTE\[\d\])/.test(msg) || /^(?:AMD-Vi: )?\s*device=\S+ domain=/.test(msg)) return { kind: 'context', consumed: 1 };
+  let msg = l.message;
+  // kernels of the 2.6/3.x era printed the event with KERN_CONT pieces; another message can split them
+  let extra = 0;
+  const next = lines[i + 1];
+  if (/Event logged \[\s*$/.test(msg) && next && /^[A-Z_]+[ \]]/.test(next.message)) {
+    msg = msg.trimEnd() + next.message;
+    extra = 1;
+  }
+  if (/AMD-Vi: (?:IOMMU event log overflow|No event written to event log|DTE\[\d\])/.test(msg) || /^(?:AMD-Vi: )?\s*device=\S+ domain=/.test(msg)) return { kind: 'context', consumed: 1 + extra };
   const e = EVENT.exec(msg);
-  if (!e) return { kind: 'unrecognised', why: 'an AMD-Vi event line that does not parse', consumed: 1 };
+  if (!e) return { kind: 'unrecognised', why: 'an AMD-Vi event line that does not parse', consumed: 1 + extra };
   const type = e[1]!.trim();
   const fields = fieldsOf(e[2] ?? '');
   const closed = e[3] === ']';
@@ -102,20 +109,20 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
     };
   }
   const kind = KINDS[type];
-  if (!kind) return { kind: 'unrecognised', why: `unknown AMD-Vi event type '${type}'`, consumed: 1 };
-  if (!closed && type !== 'UNKNOWN') return { kind: 'unrecognised', why: `the ${type} event is cut short (no closing ']')`, consumed: 1 };
+  if (!kind) return { kind: 'unrecognised', why: `unknown AMD-Vi event type '${type}'`, consumed: 1 + extra };
+  if (!closed && type !== 'UNKNOWN') return { kind: 'unrecognised', why: `the ${type} event is cut short (no closing ']')`, consumed: 1 + extra };
 
   const devText = fields.get('device');
   const devBdf = devText !== undefined ? parseBdf(devText) : null;
-  if (devText !== undefined && !devBdf) return { kind: 'unrecognised', why: `device=${devText} is not a PCI address`, consumed: 1 };
+  if (devText !== undefined && !devBdf) return { kind: 'unrecognised', why: `device=${devText} is not a PCI address`, consumed: 1 + extra };
   const bdf = devBdf ?? (type === 'IO_PAGE_FAULT' || type === 'RMP_PAGE_FAULT' ? prefixBdf : null);
   const requester: Requester | null = bdf ? { kind: 'pci', bdf } : null;
   const addressText = fields.get('address') ?? fields.get('gpa') ?? fields.get('spa');
   const address = addressText !== undefined ? parseHex(addressText) : null;
-  if (addressText !== undefined && address === null) return { kind: 'unrecognised', why: `address=${addressText} is not a 64-bit number`, consumed: 1 };
+  if (addressText !== undefined && address === null) return { kind: 'unrecognised', why: `address=${addressText} is not a 64-bit number`, consumed: 1 + extra };
   const flagsText = fields.get('flags');
   const flags = flagsText !== undefined ? Number(parseHex(flagsText) ?? -1n) : null;
-  if (flags !== null && flags < 0) return { kind: 'unrecognised', why: `flags=${flagsText} is not a number`, consumed: 1 };
+  if (flags !== null && flags < 0) return { kind: 'unrecognised', why: `flags=${flagsText} is not a number`, consumed: 1 + extra };
 
   let eventKind = kind;
   let access: 'read' | 'write' | null = null;
@@ -125,7 +132,7 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
   if (pasidText !== undefined) pasid = Number(parseHex(pasidText) ?? 0n) || null;
   let reason = type;
   if (type === 'IO_PAGE_FAULT') {
-    if (!requester || address === null || flags === null || domainText === undefined) return { kind: 'unrecognised', why: 'IO_PAGE_FAULT without device, domain, address or flags', consumed: 1 };
+    if (!requester || address === null || flags === null || domainText === undefined) return { kind: 'unrecognised', why: 'IO_PAGE_FAULT without device, domain, address or flags', consumed: 1 + extra };
     access = flags & 0x020 ? 'write' : 'read';
     if (flags & 0x001) pasid = Number(parseHex(domainText) ?? 0n);
     if (flags & 0x008) eventKind = 'interrupt';
@@ -141,7 +148,7 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
   if (flags !== null) detail['flagNames'] = amdFlagNames(flags).join(' ');
   return {
     kind: 'event',
-    consumed: 1,
+    consumed: 1 + extra,
     event: {
       driver: 'amd-vi',
       name: type,
@@ -155,7 +162,7 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
       reason,
       detail,
       instance,
-      lines: { first: l.line, last: l.line },
+      lines: { first: l.line, last: l.line + extra },
       columns: { start: Math.max(0, l.column), end: l.length },
     },
   };

@@ -19,7 +19,23 @@ import type { LogLine } from './logLine';
 import type { DriverParser, ParseStep } from './parser';
 
 const PREFIX = /^(arm-smmu|arm_smmu|qcom-smmu|arm-smmu-\S+?) (\S+?): (.*)$/s;
-const CONTEXT_FAULT = /^Unhandled context fault: (?:fsr=(0x[0-9a-f]+), )?iova=(0x[0-9a-f]+), fsynr=(0x[0-9a-f]+)(?:, cbfrsynra=(0x[0-9a-f]+))?(?:, cb=(\d+))?\s*$/i;
+const CONTEXT_FAULT = /^Unhandled context fault: /;
+const FIELD = /(\w+)=(\S*?)(?:,|\s|$)/g;
+
+/** The fields of a context-fault line; null without iova and fsynr, or with a field that is not a number. */
+function contextFields(rest: string) {
+  const text = new Map<string, string>();
+  for (const m of rest.slice('Unhandled context fault: '.length).matchAll(FIELD)) text.set(m[1]!.toLowerCase(), m[2]!);
+  const num = (k: string): bigint | null | undefined => {
+    const v = text.get(k);
+    if (v === undefined) return undefined;
+    return /^\d+$/.test(v) && k === 'cb' ? BigInt(v) : parseHex(v);
+  };
+  const [fsr, iova, fsynr, cbfrsynra, cb] = ['fsr', 'iova', 'fsynr', 'cbfrsynra', 'cb'].map(num);
+  if (iova == null || fsynr == null || fsr === null || cbfrsynra === null || cb === null) return null;
+  if (!/^0x/i.test(text.get('iova')!)) return null;
+  return { fsr: fsr === undefined ? null : Number(fsr), address: iova, fsynr: Number(fsynr), cbfrsynra: cbfrsynra === undefined ? null : Number(cbfrsynra), cb: cb === undefined ? null : Number(cb), text };
+}
 const BLOCKED = /^Blocked unknown Stream ID (0x[0-9a-f]+);/i;
 const GFSR = /^(?:\s|\\x09|\\t)*GFSR (0x[0-9a-f]+), GFSYNR0 (0x[0-9a-f]+), GFSYNR1 (0x[0-9a-f]+), GFSYNR2 (0x[0-9a-f]+)\s*$/i;
 
@@ -69,13 +85,11 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
     }
     return { kind: 'context', consumed: 1 };
   }
-  const c = CONTEXT_FAULT.exec(rest);
-  if (c) {
-    const fsr = c[1] !== undefined ? Number(parseHex(c[1])) : null;
-    const address = parseHex(c[2]!);
-    const fsynr = Number(parseHex(c[3]!) ?? 0n);
-    const cbfrsynra = c[4] !== undefined ? Number(parseHex(c[4])) : null;
-    if (address === null) return { kind: 'unrecognised', why: 'the iova does not fit 64 bits', consumed: 1 };
+  if (CONTEXT_FAULT.test(rest)) {
+    // `key=value` pairs in any order (vendor kernels reorder them); iova and fsynr are required
+    const f = contextFields(rest);
+    if (!f) return { kind: 'unrecognised', why: 'a context fault without iova and fsynr, or with a field that is not a number', consumed: 1 };
+    const { fsr, address, fsynr, cbfrsynra, cb, text } = f;
     const write = (fsynr & (1 << 4)) !== 0;
     const names = fsr !== null ? fsrNames(fsr) : [];
     return {
@@ -89,8 +103,8 @@ function parse(lines: readonly LogLine[], i: number): ParseStep {
         address,
         access: write ? 'write' : 'read',
         pasid: null,
-        reason: `${fsr !== null ? `fsr ${c[1]} [${names.join(' ') || 'none'}]` : 'context fault'}, ${write ? 'write' : 'read'}${c[5] !== undefined ? `, context bank ${c[5]}` : ''}`,
-        detail: { fsr: c[1] ?? null, fsrNames: names.join(' '), fsynr: c[3]!, cbfrsynra: c[4] ?? null, cb: c[5] !== undefined ? Number(c[5]) : null },
+        reason: `${fsr !== null ? `fsr ${text.get('fsr')} [${names.join(' ') || 'none'}]` : 'context fault'}, ${write ? 'write' : 'read'}${cb !== null ? `, context bank ${cb}` : ''}`,
+        detail: { fsr: text.get('fsr') ?? null, fsrNames: names.join(' '), fsynr: text.get('fsynr')!, cbfrsynra: text.get('cbfrsynra') ?? null, cb },
       },
     };
   }
