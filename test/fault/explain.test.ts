@@ -326,3 +326,17 @@ describe('a DMA read of the interrupt window', () => {
     expect(g!.explanation.related.map((r) => r.message)).toEqual(['hardware MSI window 0xfee00000..0xfeefffff', "device 'nic'", "domain 'vm' (paging)"]);
   });
 });
+
+describe('a fault of a device the configuration has in an identity domain', () => {
+  it('says the device was not in it on the machine', () => {
+    const a = analyzeFixture(`iommu dmar0 { model vtd default-domain identity }
+device nic { pci 0000:01:00.0 iommu dmar0 driver e1000e }
+`);
+    const [g] = explainLogs(a, [scanLog('DMAR: [DMA Read NO_PASID] Request device [01:00.0] fault addr 0x7000 [fault reason 0x06] PTE Read access is not set\n').events]);
+    expect([g!.explanation.cause, g!.explanation.domain?.type, g!.explanation.message]).toEqual([
+      'config-translates',
+      'identity',
+      "'nic' (01:00.0) read at 0x7000: the configuration translates this read (default domain of device 'nic' (identity): identity, PA = IOVA → PA 0x7000), yet the hardware reported a fault (fault reason 0x06 (PTE Read access is not set)). An identity (passthrough) domain translates every address, so on the machine 'nic' was not in it: its group had another default domain (check the kernel command line — iommu=pt, iommu.passthrough — and the group's type file), or a driver attached it to a domain of its own.",
+    ]);
+  });
+});

@@ -221,7 +221,11 @@ export class FaultExplainer {
         domain: r.domain,
         resolution: r,
         cause: 'config-translates',
-        message: `${at}: the configuration translates this ${acc ?? 'access'} (${chain || 'no translation'} → PA ${hex(r.end.pa)}${r.end.irqchip ? `, doorbell of ${r.end.irqchip.name}` : ''}), yet the hardware reported ${ev.kind === 'permission' ? 'a permission fault' : ev.kind === 'address-size' ? 'an address-size fault' : 'a fault'} (${ev.reason}). The running system does not match the configuration: the map was not made yet or was already removed, the device was in another domain at the time, or the permissions differ.`,
+        message: `${at}: the configuration translates this ${acc ?? 'access'} (${chain || 'no translation'} → PA ${hex(r.end.pa)}${r.end.irqchip ? `, doorbell of ${r.end.irqchip.name}` : ''}), yet the hardware reported ${ev.kind === 'permission' ? 'a permission fault' : ev.kind === 'address-size' ? 'an address-size fault' : 'a fault'} (${ev.reason}). ${
+          r.domain?.type === 'identity'
+            ? `An identity (passthrough) domain translates every address, so on the machine '${dev.name}' was not in it: its group had another default domain (check the kernel command line — iommu=pt, iommu.passthrough — and the group's type file), or a driver attached it to a domain of its own.`
+            : 'The running system does not match the configuration: the map was not made yet or was already removed, the device was in another domain at the time, or the permissions differ.'
+        }`,
         related: [...mapRel, ...domRel, devRel],
       };
     }
