@@ -60,7 +60,7 @@ describe('a kernel log beside a configuration', () => {
           { location: { uri: hostUri, range: line(2, 0, 59) }, message: "device 'nic'" },
         ],
       },
-      { range: line(2, 15, LOG_LINES[2]!.length), severity: 3, code: 'fault:read-only', source: 'iommu-check', message: "Intel VT-d (DMAR) DMA Write: 'nic' write at 0x80000008: as on line 2 (read-only)" },
+      { range: line(2, 15, LOG_LINES[2]!.length), severity: 3, code: 'fault:repeat', source: 'iommu-check', message: "Intel VT-d (DMAR) DMA Write: 'nic' write at 0x80000008: as on line 2 (read-only)" },
       { range: line(3, 15, LOG_LINES[3]!.length), severity: 3, code: 'fault:unrecognised', source: 'iommu-check', message: 'unrecognised Intel VT-d (DMAR) line: a VT-d fault line that does not parse' },
     ];
     expect(p.diagnostics.map((d) => ({ ...d, ...(d.relatedInformation?.length ? {} : { relatedInformation: undefined }) }))).toEqual(expected.map((d) => ({ relatedInformation: undefined, ...d })));

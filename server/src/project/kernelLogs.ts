@@ -8,7 +8,7 @@ import { explainLogs } from '../fault/explain';
 import { scanLog, type ScanResult } from '../fault/scan';
 import { hex } from '../model/intervals';
 import type { PlainDiagnostic, PlainRelated } from './diagnostics';
-import { rangeOf } from './diagnostics';
+import { MAX_DIAGNOSTICS_PER_CODE, rangeOf } from './diagnostics';
 import type { ConfigurationAnalysis, Project } from './project';
 
 /**
@@ -47,7 +47,7 @@ export function configurationForLog(project: Project, logPath: string): string |
   return roots.length === 1 ? roots[0]! : null;
 }
 
-/** At most this many diagnostics on one log (the groups' first lines come first). */
+/** At most this many diagnostics on one log, after each code is cut to MAX_DIAGNOSTICS_PER_CODE and a count. */
 export const MAX_LOG_DIAGNOSTICS = 1000;
 
 /** The explanations of a log's faults as diagnostics on its lines, with related places in the configuration. */
@@ -87,14 +87,30 @@ export function logDiagnostics(text: string, config: ConfigurationAnalysis | nul
           firsts.push({ range, severity: x.cause === 'config-translates' ? 'warning' : 'error', code: `fault:${x.cause}`, message: `${what}${count}\n${x.message}`, related });
         } else {
           const first = g.occurrences[0]!.event.lines.first;
-          rest.push({ range, severity: 'information', code: `fault:${x.cause}`, message: `${what}: as on line ${first + 1} (${x.cause})`, related: [] });
+          rest.push({ range, severity: 'information', code: 'fault:repeat', message: `${what}: as on line ${first + 1} (${x.cause})`, related: [] });
         }
       });
     }
     out.push(...firsts, ...unrecognised());
-    // repeats last: under the cap, every group and every unrecognised line keeps its diagnostic
-    out.push(...rest.slice(0, Math.max(0, MAX_LOG_DIAGNOSTICS - out.length)));
+    out.push(...rest);
   }
   out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return out.slice(0, MAX_LOG_DIAGNOSTICS);
+  return capPerCode(out).slice(0, MAX_LOG_DIAGNOSTICS);
+}
+
+/** As Project.report() does for configurations (capFlood): each code cut to its first MAX_DIAGNOSTICS_PER_CODE and a count. */
+function capPerCode(sorted: PlainDiagnostic[]): PlainDiagnostic[] {
+  const count = new Map<string, number>();
+  for (const d of sorted) count.set(d.code, (count.get(d.code) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: PlainDiagnostic[] = [];
+  for (const d of sorted) {
+    const total = count.get(d.code)!;
+    const k = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, k);
+    if (total <= MAX_DIAGNOSTICS_PER_CODE + 1 || k <= MAX_DIAGNOSTICS_PER_CODE) out.push(d);
+    else if (k === MAX_DIAGNOSTICS_PER_CODE + 1)
+      out.push({ ...d, message: `${total - MAX_DIAGNOSTICS_PER_CODE} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] });
+  }
+  return out;
 }
