@@ -340,3 +340,14 @@ device nic { pci 0000:01:00.0 iommu dmar0 driver e1000e }
     ]);
   });
 });
+
+describe('an SMMUv3 client that is a platform device', () => {
+  it('is found under the name import-dt gives it (NODE_ADDRESS) or its node name', () => {
+    for (const name of ['ethernet_9000000', 'ethernet']) {
+      const a = analyzeFixture(`iommu smmu0 { model smmuv3 }\ndevice ${name} { iommu smmu0 driver macb }\n`);
+      const ev = scanLog('arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: 9000000.ethernet sid: 0x11 ssid: 0 iova: 0x1000 ipa: 0\narm-smmu-v3 arm-smmu-v3.0.auto: unpriv data read s1 "Input address caused fault" stag: 0\n').events;
+      const [g] = explainLogs(a, [ev]);
+      expect([g!.explanation.device?.name, g!.explanation.requester.how]).toEqual([name, 'client 9000000.ethernet of StreamID 0x11']);
+    }
+  });
+});

@@ -62,7 +62,9 @@ export class RequesterIndex {
     if (r.client) {
       const bdf = parseBdf(r.client);
       if (bdf) return this.pick(this.byBdf(bdf), `client ${r.client} of StreamID 0x${r.sid.toString(16)}`, text, bdf);
-      const named = this.byName.get(r.client) ?? this.byName.get(r.client.replace(/^[0-9a-f]+\./i, ''));
+      // a platform device: the kernel names it ADDRESS.NODE (of_device_make_bus_id); import-dt names it NODE_ADDRESS
+      const m = /^([0-9a-f]+)\.(.+)$/i.exec(r.client);
+      const named = this.byName.get(r.client) ?? (m ? (this.byName.get(`${m[2]}_${m[1]}`) ?? this.byName.get(m[2]!)) : undefined);
       if (named) return { device: named, how: `client ${r.client} of StreamID 0x${r.sid.toString(16)}`, text };
     }
     // StreamID = RID under the identity map, among devices behind an SMMU of this family
