@@ -351,3 +351,57 @@ describe('an SMMUv3 client that is a platform device', () => {
     }
   });
 });
+
+describe('more formats, explained', () => {
+  const LABELS = ["AMD-Vi 2.6/3.x: an event split in KERN_CONT pieces", "AMD-Vi INVALID_DEVICE_REQUEST: no translation fault", "SMMUv3 /dev/kmsg record (tabs escaped as \\\\x09)", "SMMUv2 context fault with its fields reordered (vendor kernels)", "VT-d DMAR-IR prefix"];
+  const cases: [string, string][] = [
+    ['amd-vi', '[ 1.4] AMD-Vi: Event logged [\n[ 1.4] IO_PAGE_FAULT device=01:00.0 domain=0x0000 address=0x00000000bdf6e000 flags=0x0010]\n'],
+    ['amd-vi', 'iommu ivhd0: AMD-Vi: Event logged [INVALID_DEVICE_REQUEST device=0000:01:00.0 pasid=0x00000 address=0xfffff000 flags=0x0100]\n'],
+    ['smmuv3', '3,1,1,-;arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:\n3,2,1,-;arm-smmu-v3 arm-smmu-v3.0.auto: \\x090x0000020000000010\n3,3,1,-;arm-smmu-v3 arm-smmu-v3.0.auto: \\x090x0000020000000000\n3,4,1,-;arm-smmu-v3 arm-smmu-v3.0.auto: \\x090x0000000050000000\n3,5,1,-;arm-smmu-v3 arm-smmu-v3.0.auto: \\x090x0000000000000000\n'],
+    ['smmuv2', 'arm-smmu 2b400000.iommu: Unhandled context fault: iova=0x10000040, fsr=0x8, fsynr=0x10, cb=1, cbfrsynra=0x100\n'],
+    ['vtd', 'DMAR-IR: [INTR-REMAP] Request device [01:00.0] fault index 0x7 [fault reason 0x25] Blocked a compatibility format interrupt request\n'],
+  ];
+  const expected = [
+    {
+      "device": "nic",
+      "domain": "vm",
+      "cause": "outside-maps",
+      "message": "'nic' (01:00.0) read at 0xbdf6e000: outside every map of 'vm' (paging). The domain's owner (the VMM, a user-space driver, the kernel driver that made the domain) never mapped this IOVA or already unmapped it: a driver bug (a stale or wrong DMA address), or a map missing from the configuration (nearest: 0x0..0x7fffffff)."
+    },
+    {
+      "device": "nic",
+      "domain": "vm",
+      "cause": "unexplained",
+      "message": "INVALID_DEVICE_REQUEST on 'nic' (0000:01:00.0) at 0xfffff000: INVALID_DEVICE_REQUEST flags 0x0100. The device sent a request its device-table entry does not allow: an ATS translation request while ATS is off for it, or a PASID-tagged or privileged request its domain does not enable. Check the device's ATS/PASID setup against the domain it is attached to. (The configuration faults there too: fault: 'vm' (paging) maps nothing at 0xfffff000.)"
+    },
+    {
+      "device": "nvme",
+      "domain": "vm",
+      "cause": "read-only",
+      "message": "'nvme' (StreamID 0x200 on arm-smmu-v3.0.auto) write at 0x50000000: map (0x50000000..0x50000fff → 0xa00000000, r) in 'vm' (paging) does not allow write. The device writes into memory mapped read-only (a receive buffer mapped DMA_TO_DEVICE, or a map made without write permission): make the map `rw` if the device must write, or find why it writes there."
+    },
+    {
+      "device": "gpu",
+      "domain": "vm",
+      "cause": "config-translates",
+      "message": "'gpu' (StreamID 0x100 on 2b400000.iommu) write at 0x10000040: the configuration translates this write ('vm' (paging): map (0x10000000..0x1fffffff → 0x800000000, rw) → PA 0x800000040), yet the hardware reported a permission fault (fsr 0x8 [PF], write, context bank 1). The running system does not match the configuration: the map was not made yet or was already removed, the device was in another domain at the time, or the permissions differ."
+    },
+    {
+      "device": "nic",
+      "domain": "vm",
+      "cause": "interrupt-remapping",
+      "message": "'nic' (01:00.0) sent an interrupt that interrupt remapping refused: fault reason 0x25 (Blocked a compatibility format interrupt request). This is no DMA fault: the device's MSI (or its interrupt-remapping table entry) is not set up as the IOMMU expects (its MSIs go to ir, x86-remap); a device that raises MSIs after its driver freed them, or one that was reset while its vectors were live, does this."
+    }
+  ];
+  cases.forEach(([fixture, log], i) => {
+    it(LABELS[i]!, () => {
+      const a = analyzeFixture(fs.readFileSync(path.join(FIXTURES, `${fixture}.iommu`), 'utf8'));
+      const scan = scanLog(log);
+      expect(scan.unrecognised).toEqual([]);
+      const groups = explainLogs(a, [scan.events]);
+      expect(groups).toHaveLength(1);
+      const x = groups[0]!.explanation;
+      expect({ device: x.device?.name ?? null, domain: x.domain?.name ?? null, cause: x.cause, message: x.message }).toEqual(expected[i]);
+    });
+  });
+});

@@ -71,6 +71,17 @@ export interface FaultExplanation {
 
 const PAGE = 0xfffn;
 
+/** What events that are no translation fault mean (AMD-Vi event types, SMMUv3 event names). */
+const OTHER_EVENTS: Readonly<Record<string, string>> = {
+  INVALID_DEVICE_REQUEST: 'The device sent a request its device-table entry does not allow: an ATS translation request while ATS is off for it, or a PASID-tagged or privileged request its domain does not enable. Check the device\'s ATS/PASID setup against the domain it is attached to.',
+  INVALID_PPR_REQUEST: 'The device sent a page request (PRI) the IOMMU cannot take: page requests are not enabled for it (no SVA / IOPF domain attached).',
+  RMP_PAGE_FAULT: 'An SEV-SNP reverse-map check failed: the device accessed memory that belongs to another guest or to the host. No IOMMU configuration explains it; the memory\'s RMP ownership does.',
+  F_BAD_ATS_TREQ: 'The device sent an ATS translation request the stream does not allow (ATS is off for it, or the request is malformed).',
+  F_TRANSL_FORBIDDEN: 'The device sent an ATS-translated transaction while its stream-table entry does not allow translated traffic.',
+  F_UUT: 'The SMMU received a transaction of a type it does not support.',
+  E_PAGE_REQUEST: 'A stall-mode page request reached the event queue: a stalled transaction that nothing resolved.',
+};
+
 function label(dom: Domain): string {
   return `${domainLabel(dom)} (${dom.type ?? '?'})`;
 }
@@ -178,8 +189,20 @@ export class FaultExplainer {
         related: [devRel, { loc: rid.declLoc, message: `${rid.implicit ? '' : 'domain '}${label(rid)}` }],
       };
     }
-    if (ev.address === null) {
-      return { ...base, domain, cause: 'unexplained', message: `${ev.name} on ${who}: ${ev.reason}. The event carries no address to resolve.`, related: [devRel, ...domRel] };
+    if (ev.address === null || ev.access === null || ev.kind === 'other') {
+      // not a translation of the device's access: a malformed request or entry; say what the model has there all the same
+      let model = '';
+      if (ev.address !== null) {
+        const r = tx.resolve(dev, pasid, ev.address, ev.access);
+        model = r.end.kind === 'address' ? ` (The configuration translates ${hex(ev.address)} to PA ${hex(r.end.pa)}.)` : ` (The configuration faults there too: ${r.end.reason}.)`;
+      }
+      return {
+        ...base,
+        domain,
+        cause: 'unexplained',
+        message: `${ev.name} on ${who}${ev.address !== null ? ` at ${hex(ev.address)}` : ''}: ${ev.reason}. ${OTHER_EVENTS[ev.name] ?? (ev.address === null ? 'The event carries no address to resolve.' : 'The hardware reports a malformed request or page-table entry, not a missing or forbidden translation: the configuration cannot explain it.')}${model}`,
+        related: [devRel, ...domRel],
+      };
     }
     const address = ev.address;
     const acc = ev.access;
