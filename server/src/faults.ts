@@ -5,6 +5,7 @@
 //   request:METHOD    the language server's handler of METHOD throws
 //   worker-exit:N     the checking worker exits (as if it crashed) on its Nth job
 //   worker-error:N    the checking worker dies of an uncaught exception (an `error` event) on its Nth job
+//   worker-print:N    the checking worker prints a line to its standard output on its Nth job
 // Each place may carry `*K` to fail only its first K times (`request:textDocument/hover*1`).
 
 interface Fault {

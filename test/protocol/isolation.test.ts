@@ -201,6 +201,24 @@ describe('failure isolation: broken framing over stdio', () => {
   }, 120_000);
 });
 
+describe('failure isolation: output of the analysis thread', () => {
+  it('a line the analysis thread prints goes to the log, never into the protocol stream', async () => {
+    const TEXT = 'iommu smmu0 { model smmuv3 }\ndevice nic { pci 01:00.0 driver vfio-pci }\n';
+    const s = await startSession({ 'main.iommu': TEXT }, { env: { IOMMU_CHECK_FAULTS: 'worker-print:1' } });
+    try {
+      const uri = s.uri('main.iommu');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iommu', version: 1, text: TEXT } });
+      await s.until(() => s.logs.find((l) => l.includes('injected fault at worker-print:1')));
+      expect(s.logs.filter((l) => l.includes('worker-print'))).toEqual(['iommu-check: the analysis thread printed: injected fault at worker-print:1: a line printed by the analysis thread']);
+      await s.until(() => (s.diagnostics.get(uri)?.version === 1 ? true : undefined));
+      const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } })) as { contents: { value: string } } | null;
+      expect(h?.contents.value).toMatch(/nic/);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});
+
 describe('failure isolation: a check that throws inside the language server', () => {
   it('drops that check\'s results only, shows one internal-error, reports the failure once, and keeps serving', async () => {
     const s = await startSession({ 'main.iommu': TWO_ERRORS }, { env: { IOMMU_CHECK_FAULTS: 'check:map-overlap' } });

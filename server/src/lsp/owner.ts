@@ -217,8 +217,9 @@ export class AnalysisOwner {
   }
 }
 
-/** Failure-isolation tests (server/src/faults.ts): the worker exits, or dies of an uncaught error, on its Nth check. */
+/** Failure-isolation tests (server/src/faults.ts): the worker exits, dies of an uncaught error, or prints to its standard output, on its Nth check. */
 function dieIfAsked(job: number): void {
+  if (faultNumber('worker-print') === job) console.log(`injected fault at worker-print:${job}: a line printed by the analysis thread`);
   if (faultNumber('worker-exit') === job) process.exit(7);
   if (faultNumber('worker-error') === job)
     setImmediate(() => {

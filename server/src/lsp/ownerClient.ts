@@ -62,7 +62,10 @@ export class OwnerClient {
   private start(): void {
     if (this.entry && !this.gaveUp()) {
       try {
-        const w = new Worker(this.entry, { workerData: { [WORKER_FLAG]: true, gen: this.genBuffer }, argv: [], stdout: false, stderr: false });
+        // its standard output is read here and logged: over stdio, the server's own is the protocol
+        const w = new Worker(this.entry, { workerData: { [WORKER_FLAG]: true, gen: this.genBuffer }, argv: [], stdout: true, stderr: false });
+        w.stdout.setEncoding('utf8');
+        w.stdout.on('data', (text: string) => this.log(`iommu-check: the analysis thread printed: ${text.trimEnd()}`));
         w.on('message', (m: FromOwner) => this.receive(m));
         w.on('error', (e) => this.log(`iommu-check: the analysis thread failed: ${e.stack ?? e.message}`));
         w.on('exit', (code) => this.exited(w, code));
