@@ -30,6 +30,17 @@ describe('language server soak', () => {
   }, LONG ? 24 * 3600_000 : 240_000);
 });
 
+describe('language server soak with a dying analysis thread', () => {
+  it('each analysis thread exits on its 2nd check: it is restarted, every request is answered or refused, the server lives on, the final diagnostics equal the command line\'s', async () => {
+    const stats = await soak({ edits: 300, seed: SEED + 1, faults: 'worker-exit:2' });
+    expect(stats.serverExit).toBeNull();
+    expect(stats.failures).toEqual([]);
+    expect(stats.answered + stats.cancelled).toBe(stats.requests);
+    expect(stats.published).toEqual(stats.expected);
+    expect(stats.log.filter((l) => l.includes('analysis thread exited')).length).toBeGreaterThan(0);
+  }, 240_000);
+});
+
 describe('language server and command line agree on what the soak found', () => {
   it('an include of a missing file: the same include-error, with its reason', async () => {
     const text = 'include "common/missing.iommu"\niommu smmu0 { model smmuv3 }\n';

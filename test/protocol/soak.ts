@@ -110,6 +110,8 @@ export interface SoakOptions {
   seed: number;
   /** Called every 500 edits. */
   progress?: (done: number, stats: SoakStats) => void;
+  /** IOMMU_CHECK_FAULTS for the server (server/src/faults.ts). */
+  faults?: string;
 }
 
 export interface SoakStats {
@@ -132,6 +134,8 @@ export interface SoakStats {
   expected: string[];
   seconds: number;
   serverExit: string | null;
+  /** What the server logged. */
+  log: string[];
 }
 
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
@@ -140,9 +144,9 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
   const started = performance.now();
   const samples = SAMPLES.map((s) => s.text);
   const start = samples.find((s) => /nested/.test(s)) ?? samples[0]!;
-  const s = await startSession({ 'main.iommu': start, '.iommu-check.json': '{ "rules": {} }\n' });
+  const s = await startSession({ 'main.iommu': start, '.iommu-check.json': '{ "rules": {} }\n' }, opts.faults ? { env: { IOMMU_CHECK_FAULTS: opts.faults } } : {});
   const uri = s.uri('main.iommu');
-  const stats: SoakStats = { edits: 0, requests: 0, answered: 0, cancelled: 0, cancelRequests: 0, refusals: { requestCancelled: 0, contentModified: 0, serverCancelled: 0 }, failures: [], peakRssBytes: 0, finalLength: 0, agreement: false, published: [], expected: [], seconds: 0, serverExit: null };
+  const stats: SoakStats = { edits: 0, requests: 0, answered: 0, cancelled: 0, cancelRequests: 0, refusals: { requestCancelled: 0, contentModified: 0, serverCancelled: 0 }, failures: [], peakRssBytes: 0, finalLength: 0, agreement: false, published: [], expected: [], seconds: 0, serverExit: null, log: [] };
   try {
     let text = start;
     let version = 1;
@@ -257,6 +261,7 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
     stats.agreement = JSON.stringify(stats.expected) === JSON.stringify(stats.published);
   } finally {
     stats.peakRssBytes = s.peakRss();
+    stats.log = [...s.logs];
     const ex = s.exited();
     stats.serverExit = ex ? `${JSON.stringify(ex)}\n${s.stderr()}` : null;
     stats.seconds = (performance.now() - started) / 1000;
