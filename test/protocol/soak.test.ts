@@ -15,7 +15,7 @@ describe('language server soak', () => {
     const stats = await soak({
       edits: EDITS,
       seed: SEED,
-      ...(LONG ? { progress: (n: number, s: { requests: number; peakRssBytes: number }) => console.log(`soak: ${n} edits, ${s.requests} requests`) } : {}),
+      ...(LONG ? { progress: (n: number, s: { requests: number; peakRssBytes: number }) => console.log(`soak: ${n} edits, ${s.requests} requests, peak RSS so far ${(s.peakRssBytes / 1048576).toFixed(0)} MB`) } : {}),
     });
     const summary = `soak: ${stats.edits} edits, ${stats.requests} requests (${stats.answered} answered, ${stats.cancelled} cancelled: ${stats.refusals.requestCancelled} RequestCancelled after ${stats.cancelRequests} $/cancelRequest, ${stats.refusals.contentModified} ContentModified, ${stats.refusals.serverCancelled} ServerCancelled; ${stats.failures.length} failed), peak RSS ${(stats.peakRssBytes / 1048576).toFixed(0)} MB, final text ${stats.finalLength} characters, final diagnostics ${stats.agreement ? 'equal' : 'DIFFER from'} the command line's (${stats.published.length}), ${stats.seconds.toFixed(0)} s, seed ${SEED}`;
     console.log(summary);

@@ -108,7 +108,7 @@ function apply(text: string, e: Edit, samples: readonly string[]): string {
 export interface SoakOptions {
   edits: number;
   seed: number;
-  /** Called every 500 edits. */
+  /** Called after every 1 000 edits or so (with the peak RSS so far). */
   progress?: (done: number, stats: SoakStats) => void;
   /** IOMMU_CHECK_FAULTS for the server (server/src/faults.ts). */
   faults?: string;
@@ -203,6 +203,7 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
     };
     // steps in batches from the seed, until the number of edits sent (undo steps count one each) is reached
     let batch = 0;
+    let nextReport = 1000;
     const steps = function* (): Generator<Step> {
       for (;;) yield* fc.sample(step, { seed: opts.seed + batch++, numRuns: 500 });
     };
@@ -242,7 +243,11 @@ export async function soak(opts: SoakOptions): Promise<SoakStats> {
         await Promise.all(pending.splice(0));
       }
       if (pending.length > 64) await Promise.all(pending.splice(0));
-      if (opts.progress && Math.floor(stats.edits / 1000) > Math.floor((stats.edits - 1) / 1000)) opts.progress(stats.edits, stats);
+      if (opts.progress && stats.edits >= nextReport) {
+        nextReport += 1000;
+        stats.peakRssBytes = s.peakRss();
+        opts.progress(stats.edits, stats);
+      }
     }
     await Promise.all(pending.splice(0));
     stats.finalLength = text.length;
