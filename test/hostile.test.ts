@@ -139,6 +139,12 @@ describe('hostile inputs', () => {
     ]);
     // the first 100 are the first by position
     expect(ds.filter((d) => d.code === 'unknown-name').slice(0, 100).map((d) => d.range.start.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    // totals count every one: the summary line, and --max-warnings over a flood of warnings
+    const dir = tree({ 'main.iommu': lines.join('\n') + '\n' });
+    expect(run(['main.iommu'], { cwd: dir }).out.trimEnd().split('\n').pop()).toBe('1150 errors, 0 warnings, 0 information in 1 file');
+    const warn = ['--rule', 'unknown-name=warning', '--rule', 'map-unaligned=off', '--rule', 'unused-object=off', '--format', 'json', 'main.iommu'];
+    expect(run(['--max-warnings', '999', ...warn], { cwd: dir }).code).toBe(1);
+    expect(run(['--max-warnings', '1000', ...warn], { cwd: dir }).code).toBe(0);
   });
 
   it('include cycles, of a file with itself and through another', () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, RuleSettings } from '../engine';
 import type { Diagnostic } from '../model/types';
-import { findIommuFiles, parseRuleConfig, Project, ProjectHost } from '../project/index';
+import { countOf, findIommuFiles, parseRuleConfig, Project, ProjectHost } from '../project/index';
 import { displayPath, fsReason, UsageError } from './io';
 
 export interface CheckedFile {
@@ -134,9 +134,11 @@ export function check(args: readonly string[], cwd: string, options: CheckOption
   let information = 0;
   for (const f of files)
     for (const d of f.diagnostics) {
-      if (d.severity === 'error') errors++;
-      else if (d.severity === 'warning') warnings++;
-      else information++;
+      // a capped flood's summary counts for the diagnostics it stands for
+      const n = countOf(d);
+      if (d.severity === 'error') errors += n;
+      else if (d.severity === 'warning') warnings += n;
+      else information += n;
     }
   const owner = new Map<Diagnostic, Analysis>();
   for (const c of analyses) if (c.analysis) for (const d of c.analysis.diagnostics) owner.set(d, c.analysis);

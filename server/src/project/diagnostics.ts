@@ -49,6 +49,14 @@ export function compareInFile(a: Diagnostic, b: Diagnostic): number {
   return a.loc.span.start - b.loc.span.start || a.loc.span.end - b.loc.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
 
+/** How many diagnostics a capped summary stands for (the rest of its code), so that totals stay true. */
+const STANDS_FOR = new WeakMap<Diagnostic, number>();
+
+/** How many diagnostics `d` counts for in totals (`--max-warnings`, the summary line): 1, or the rest a summary stands for. */
+export function countOf(d: Diagnostic): number {
+  return STANDS_FOR.get(d) ?? 1;
+}
+
 /**
  * A file's diagnostics (sorted by position) with each code that fires more than
  * MAX_DIAGNOSTICS_PER_CODE + 1 times cut to its first MAX_DIAGNOSTICS_PER_CODE and one diagnostic
@@ -68,7 +76,9 @@ export function capFlood(sorted: Diagnostic[]): Diagnostic[] {
     if (total <= MAX_DIAGNOSTICS_PER_CODE + 1 || k <= MAX_DIAGNOSTICS_PER_CODE) out.push(d);
     else if (k === MAX_DIAGNOSTICS_PER_CODE + 1) {
       const rest = total - MAX_DIAGNOSTICS_PER_CODE;
-      out.push({ code: d.code, severity: d.severity, loc: d.loc, message: `${rest} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] });
+      const summary: Diagnostic = { code: d.code, severity: d.severity, loc: d.loc, message: `${rest} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] };
+      STANDS_FOR.set(summary, rest);
+      out.push(summary);
     }
   }
   return out;

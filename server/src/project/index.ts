@@ -1,6 +1,6 @@
 // The project model shared by the command line and the language server.
 export { configurationRoots, type IncludeGraph } from './configurations';
-export { capFlood, compareInFile, MAX_DIAGNOSTICS_PER_CODE, rangeOf, toPlain, type PlainDiagnostic, type PlainRange, type PlainRelated } from './diagnostics';
+export { capFlood, compareInFile, countOf, MAX_DIAGNOSTICS_PER_CODE, rangeOf, toPlain, type PlainDiagnostic, type PlainRange, type PlainRelated } from './diagnostics';
 export { findIommuFiles, isIommuFile } from './discovery';
 export { ProjectHost } from './host';
 export { configurationForLog, isKernelLogFile, logDiagnostics, MAX_LOG_DIAGNOSTICS } from './kernelLogs';
