@@ -130,6 +130,6 @@ describe('quick fixes from diagnostic data', () => {
         }
       }
     }
-    expect(applied).toEqual(['rmr-mismatch']); // map-unaligned's example misaligns only the output: no widening can fix it
+    expect(applied).toEqual(['rmr-mismatch', 'cmdline-overridden', 'cmdline-deprecated']); // map-unaligned's example misaligns only the output: no widening can fix it
   });
 });

@@ -321,7 +321,8 @@ domain vm : paging {
   });
   it('allow-unsafe-interrupts lets it through', () => {
     check(`backend vfio-type1
-allow-unsafe-interrupts
+  allow-unsafe-interrupts
+//^^^^^^^^^^^^^^^^^^^^^^^ unsafe-interrupts: lets VFIO take 'gpu' (compat, x86-compat)
 iommu dmar0 { model vtd }
 irqchip compat { model x86-compat }
 device gpu { pci 0000:01:00.0  msi compat  driver vfio-pci }

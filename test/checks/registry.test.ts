@@ -18,6 +18,7 @@ const FOLDER: Record<string, string> = {
   reserved: 'reserved',
   doorbells: 'doorbells',
   nesting: 'nesting',
+  cmdline: 'cmdline',
   hygiene: 'hygiene',
   firmware: 'firmware',
 };

@@ -19,6 +19,8 @@ import acsOverride from './isolation/acs-override';
 import domainIommuMismatch from './isolation/domain-iommu-mismatch';
 import requireDirect from './isolation/require-direct';
 import msiNotIsolated from './isolation/msi-not-isolated';
+import unsafeInterrupts from './isolation/unsafe-interrupts';
+import iommuOff from './isolation/iommu-off';
 import pasidInvalid from './isolation/pasid-invalid';
 import pasidConflict from './isolation/pasid-conflict';
 import pasidSharedGroup from './isolation/pasid-shared-group';
@@ -40,6 +42,11 @@ import nestingUnsupported from './nesting/nesting-unsupported';
 import s2Unmapped from './nesting/s2-unmapped';
 import pasidTableFormat from './nesting/pasid-table-format';
 import viommuWidth from './nesting/viommu-width';
+import cmdlineOverridden from './cmdline/cmdline-overridden';
+import cmdlineNoEffect from './cmdline/cmdline-no-effect';
+import cmdlineUnknown from './cmdline/cmdline-unknown';
+import cmdlineDeprecated from './cmdline/cmdline-deprecated';
+import cmdlinePassthrough from './cmdline/cmdline-passthrough';
 import expectFailed from './hygiene/expect-failed';
 import unusedObject from './hygiene/unused-object';
 import unusedSuppression from './hygiene/unused-suppression';
@@ -77,6 +84,8 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   domainIommuMismatch,
   requireDirect,
   msiNotIsolated,
+  unsafeInterrupts,
+  iommuOff,
   pasidInvalid,
   pasidConflict,
   pasidSharedGroup,
@@ -98,6 +107,11 @@ export const ALL_CHECKS: readonly CheckDefinition[] = [
   s2Unmapped,
   pasidTableFormat,
   viommuWidth,
+  cmdlineOverridden,
+  cmdlineNoEffect,
+  cmdlineUnknown,
+  cmdlineDeprecated,
+  cmdlinePassthrough,
   expectFailed,
   unusedObject,
   unusedSuppression,

@@ -7,7 +7,7 @@ import type * as ast from '../../../grammar/src/ast';
 import type { Configuration, Diagnostic, DiagnosticData, Loc, Related, Severity } from '../model/types';
 import type { Translation } from '../model/translation';
 
-export type Family = 'syntax-and-names' | 'isolation' | 'reserved' | 'doorbells' | 'nesting' | 'hygiene' | 'firmware';
+export type Family = 'syntax-and-names' | 'isolation' | 'reserved' | 'doorbells' | 'nesting' | 'cmdline' | 'hygiene' | 'firmware';
 
 /** The metadata every code has (the registry's table: `explain`, SARIF, hover, docs). */
 export interface CheckInfo {

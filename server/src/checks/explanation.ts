@@ -10,6 +10,7 @@ export const FAMILY_TITLE: Record<Family, string> = {
   reserved: 'Reserved regions and address space',
   doorbells: 'MSI doorbells',
   nesting: 'Nesting',
+  cmdline: 'Kernel command line',
   hygiene: 'Assertions and hygiene',
   firmware: 'Firmware tables (import-acpi, import-dt)',
 };

@@ -339,5 +339,5 @@ export interface CommandLine {
 /** Where a range of the command line's value is in the file. */
 export function cmdlineLoc(c: CommandLine, r: TextRange): Loc {
   const at = (i: number) => c.offsets[Math.max(0, Math.min(i, c.offsets.length - 1))]!;
-  return { file: c.loc.file, span: { start: at(r.start), end: r.end > r.start ? at(r.end - 1) + 1 : at(r.start) } };
+  return { file: c.loc.file, span: { start: at(r.start), end: at(r.end) } };
 }

@@ -4,6 +4,8 @@
 
 import { example, type AnalysisCheck } from '../check';
 import { userOwnedGroups } from './common';
+import { cmdlineLoc } from '../../model/types';
+import { settingText } from '../../model/cmdline';
 
 const check: AnalysisCheck = {
   code: 'msi-not-isolated',
@@ -22,10 +24,9 @@ const check: AnalysisCheck = {
       domain vm : paging { attach nic }
     `,
     nearMiss: example`
-      allow-unsafe-interrupts
       iommu smmu0 { model smmuv3 }
-      irqchip v2m { model gicv2m base 0x0802_0000 }
-      device nic { pci 0000:01:00.0 msi v2m driver vfio-pci }
+      irqchip its0 { model gicv3-its base 0x0808_0000 }
+      device nic { pci 0000:01:00.0 msi its0 driver vfio-pci }
       domain vm : paging { attach nic }
     `,
   },
@@ -36,12 +37,17 @@ const check: AnalysisCheck = {
     for (const [g, owner] of ctx.shared(userOwnedGroups)) {
       const unsafe = g.members.filter((m) => m.msi?.irqchip && !m.msi.irqchip.broken && !m.msi.irqchip.isolated);
       if (unsafe.length === 0) continue;
-      const list = unsafe.map((m) => `'${m.name}' (${m.msi!.irqchip!.name}, ${m.msi!.irqchip!.model ?? 'not isolated'})`).join(', ');
+      const list = unsafe.map((m) => `'${m.name}' (${m.msi!.irqchip!.name}, ${m.msi!.irqchip!.remappingOffBy ? `interrupt remapping off by ${settingText(m.msi!.irqchip!.remappingOffBy)}` : m.msi!.irqchip!.model ?? 'not isolated'})`).join(', ');
       ctx.report(
         'msi-not-isolated',
         owner.loc,
         `${g.members.length > 1 ? `group '${g.name}'` : `'${g.name}'`} is handed to user space (${owner.domain.type} domain '${owner.domain.name}') but the MSIs of ${list} are not isolated: ${config.backend === 'iommufd' ? 'iommufd bind' : 'VFIO attach'} fails with -EPERM ("No interrupt remapping support. Use the module param allow_unsafe_interrupts…")`,
-        unsafe.map((m) => ({ loc: m.msi!.irqchip!.nameLoc, message: `irqchip '${m.msi!.irqchip!.name}' does not isolate MSIs per device` })),
+        unsafe.map((m) => {
+          const chip = m.msi!.irqchip!;
+          const off = chip.remappingOffBy;
+          if (off && config.commandLine) return { loc: cmdlineLoc(config.commandLine, off.option ? off.option.range : off.param.range), message: `'${settingText(off)}' turns interrupt remapping off: irqchip '${chip.name}' does not isolate MSIs` };
+          return { loc: chip.nameLoc, message: `irqchip '${chip.name}' does not isolate MSIs per device` };
+        }),
       );
     }
   },

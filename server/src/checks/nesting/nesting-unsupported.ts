@@ -1,5 +1,7 @@
 // nesting-unsupported: a nest-parent or nested domain on an IOMMU without nesting support.
 
+import { cmdlineLoc } from '../../model/types';
+import { settingText } from '../../model/cmdline';
 import { example, type AnalysisCheck } from '../check';
 
 const check: AnalysisCheck = {
@@ -30,8 +32,12 @@ const check: AnalysisCheck = {
         ctx.report(
           'nesting-unsupported',
           dom.nameLoc,
-          `${dom.type === 'nested' ? 'nested domain' : 'nest-parent domain'} '${dom.name}' is on iommu '${io.name}' (${io.model}), which has no nesting support: IOMMU_HWPT_ALLOC fails (-EOPNOTSUPP)`,
-          [{ loc: io.nameLoc, message: `iommu '${io.name}' (${io.model})${io.decl.props.some((p) => p.kind === 'no-nesting') ? ' is declared no-nesting' : ': nesting is off for this model unless declared'}` }],
+          `${dom.type === 'nested' ? 'nested domain' : 'nest-parent domain'} '${dom.name}' is on iommu '${io.name}' (${io.model}), which has no nesting support${io.nestingOffBy ? ` (scalable mode is off: ${settingText(io.nestingOffBy)})` : ''}: IOMMU_HWPT_ALLOC fails (-EOPNOTSUPP)`,
+          [
+            io.nestingOffBy && ctx.config.commandLine
+              ? { loc: cmdlineLoc(ctx.config.commandLine, io.nestingOffBy.option ? io.nestingOffBy.option.range : io.nestingOffBy.param.range), message: `'${settingText(io.nestingOffBy)}' turns VT-d scalable mode off: no first-stage or nested translation` }
+              : { loc: io.nameLoc, message: `iommu '${io.name}' (${io.model})${io.decl.props.some((p) => p.kind === 'no-nesting') ? ' is declared no-nesting' : ': nesting is off for this model unless declared'}` },
+          ],
         );
       }
     }
