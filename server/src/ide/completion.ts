@@ -4,6 +4,7 @@
 
 import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
 import { CHECKS } from '../checks/registry';
+import { cmdlineCompletion } from './cmdline';
 import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
 import { ACS_FLAGS, PORT_KINDS, type PortKind } from '../model/topology';
 import {
@@ -49,7 +50,12 @@ export function completion(text: string, offset: number, config: Configuration |
     if (/iommu-check:\s*ignore(-file)?\s+(?:[A-Za-z0-9_-]+\s*,\s*)*[A-Za-z0-9_-]*$/.test(inComment)) return CHECKS.map((c) => item(c.code, 'code', c.title));
     return [];
   }
-  if (last && last.kind === 'string' && offset <= last.span.end && !/"$/.test(last.image.slice(1))) return [];
+  if (last && last.kind === 'string' && offset <= last.span.end && (offset < last.span.end || !/"$/.test(last.image.slice(1)))) {
+    // inside `cmdline "…"`: kernel parameters and their options
+    const kw = tokens[tokens.length - 2];
+    if (kw?.image !== 'cmdline') return [];
+    return cmdlineCompletion(text.slice(last.span.start + 1, offset)).map((c) => item(c.label, 'value', c.detail));
+  }
 
   const code = tokens.filter((t) => t.kind !== 'comment' && t.span.end <= replace.start);
   const ctx = blockContext(code);

@@ -14,7 +14,7 @@ const check: AnalysisCheck = {
   title: 'iommu=pt (or iommu.passthrough=1) leaves the devices of kernel drivers without DMA protection.',
   explanation: {
     anchor: 'the winning `iommu=pt` or `iommu.passthrough=1` inside the `cmdline` string',
-    what: 'The command line makes default domains identity, and devices bound to kernel drivers stay in them (their group declares no type of its own and nothing attaches it).',
+    what: 'The command line makes default domains identity, and devices bound to kernel drivers stay in them (their group declares no other type and nothing attaches it).',
     why: 'An identity domain passes every DMA through untranslated (iommu_subsys_init: "Default domain type: Passthrough (set via kernel command line)"): a buggy or malicious device reaches all memory, exactly as without an IOMMU. Passthrough is not needed to assign devices: VFIO and iommufd attach their own translated domains whatever the default is. The kernel still forces DMA domains on untrusted (external) ports.',
     fix: 'Drop `iommu=pt` / `iommu.passthrough=1` to have the host\'s devices translated (`iommu.strict=0` keeps most of the speed), or keep it knowingly and suppress this warning.',
     fires: example`
@@ -35,7 +35,8 @@ const check: AnalysisCheck = {
     if (!c || !dd || dd.type !== 'identity') return;
     const exposed = [];
     for (const g of config.groups) {
-      if (g.broken || g.declaredType) continue;
+      // a group written `: identity` (as import-sysfs writes what sysfs shows) is identity because of the line too
+      if (g.broken || (g.declaredType && g.declaredType !== 'identity')) continue;
       const io = g.members.find((m) => m.iommu)?.iommu;
       if (io?.disabledBy || io?.defaultDomainDeclared) continue;
       const rid = tx.groupRidDomain(g);
