@@ -52,7 +52,7 @@ const check: AnalysisCheck = {
       const target = n.option ? { param: n.param, option: n.option } : { param: n.param, option: null };
       let fix: { title: string; edits: SpanEdit[]; safe: boolean } | null = null;
       if (n.kind === 'ignored-option' || n.kind === 'empty') fix = { title: `Remove '${n.option ? n.option.text : n.param.name}'`, edits: [removeEdit(c, n.param, n.option)], safe: true };
-      else if (n.suggestions.length === 1 && n.option) fix = { title: `Replace with '${n.suggestions[0]}'`, edits: [replaceEdit(c, n.option.range, n.suggestions[0]!)], safe: false };
+      else if (n.suggestions.length >= 1 && n.option) fix = { title: `Replace with '${n.suggestions[0]}'`, edits: [replaceEdit(c, n.option.range, n.suggestions[0]!)], safe: false };
       else if (n.kind === 'malformed' && n.suggestions.length > 0 && n.param.valueRange) fix = { title: `Write '${n.param.name}=${n.suggestions[0]}'`, edits: [replaceEdit(c, n.param.valueRange, n.suggestions[0]!)], safe: false };
       else if (n.kind === 'malformed' && n.suggestions.length === 1) fix = { title: `Write '${n.suggestions[0]}'`, edits: [replaceEdit(c, n.param.range, n.suggestions[0]!)], safe: false };
       say(settingLoc(c, target), n.message, fix);
