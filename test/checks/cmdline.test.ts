@@ -125,6 +125,25 @@ ${nested.replace('domain s2 : paging {', 'domain s2 : paging {\n//     ^^ nestin
     );
   });
 
+  it('intel_iommu=sm_off also takes PASID away: a PASID attachment is refused', () => {
+    const pasid = `kernel 6.17
+backend iommufd
+iommu dmar0 { model vtd }
+irqchip ir0 { model x86-remap }
+device dsa { pci 0000:6a:01.0 msi ir0 driver vfio-pci pasid 20 }
+domain rid : paging { attach dsa }
+domain sva : paging {
+  attach dsa pasid 1
+  map 0x0 -> 0x2_0000_0000 size 1G
+}
+`;
+    checkAll(`cmdline "intel_iommu=on,sm_on"\n${pasid}`, []);
+    checkAll(
+      `cmdline "intel_iommu=on,sm_off"\n${pasid.replace('  attach dsa pasid 1\n', '  attach dsa pasid 1\n//                 ^ pasid-invalid\n')}`,
+      ["main.iommu:9:20 pasid-invalid: 'intel_iommu=sm_off' turns VT-d scalable mode off: 'dsa' behind 'dmar0' gets no PASID support (max_pasids 0), so the PASID attach fails with -EINVAL"],
+    );
+  });
+
   it('amd_iommu=: there is no "on"; off disables the IOMMU and its interrupt remapping', () => {
     checkAll(
       `${line('root=/dev/nvme0n1p2 amd_iommu=on iommu=pt', ['amd_iommu=on', 'cmdline-no-effect'], ['iommu=pt', 'cmdline-passthrough'])}${EPYC}`,

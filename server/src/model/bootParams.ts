@@ -29,6 +29,7 @@ export function applyCommandLine(file: SourceFile, str: ast.Str, iommus: readonl
   for (const io of iommus) {
     if (io.model === 'vtd') {
       io.disabledBy = effects.vtdOff;
+      if (effects.scalableMode?.value === false) io.scalableModeOffBy = effects.scalableMode;
       if (effects.scalableMode?.value === false && io.nesting) {
         // first-stage and nested translation need scalable mode (intel_iommu_domain_alloc_nested)
         io.nesting = false;

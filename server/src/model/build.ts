@@ -506,7 +506,7 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
       return {
         ...base, kind, decl: decl as ast.IommuDecl, model: null, ias: 48, oas: 48, pgsizes: [4096n], minPage: 4096n,
         nesting: false, swMsi: null, msiWindow: null, reserved: [], defaultDomain: 'dma', defaultDomainDeclared: false,
-        disabledBy: null, nestingOffBy: null,
+        disabledBy: null, nestingOffBy: null, scalableModeOffBy: null,
       };
     case 'irqchip':
       return { ...base, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false, remappingOffBy: null };

@@ -109,6 +109,8 @@ export interface Iommu extends SymbolBase {
   disabledBy: Setting | null;
   /** The command-line parameter that takes its nesting away (intel_iommu=sm_off: no scalable mode). */
   nestingOffBy: Setting | null;
+  /** The command-line parameter that turns VT-d scalable mode off (intel_iommu=sm_off): no PASID support. */
+  scalableModeOffBy: Setting | null;
 }
 
 export interface Irqchip extends SymbolBase {

@@ -5,7 +5,8 @@
 // pasid-invalid also applies R45's group-wide rule: the PASID must be below 2^bits of every
 // PASID-capable member of the group.
 
-import type { AttachEntry, Device, Group, Loc, Related } from '../../model/types';
+import { cmdlineLoc, type AttachEntry, type Configuration, type Device, type Group, type Loc, type Related } from '../../model/types';
+import { settingText } from '../../model/cmdline';
 import type { CheckContext } from '../check';
 import { orderedAttaches } from './common';
 
@@ -22,9 +23,9 @@ export interface PasidAttach {
 }
 
 /** pasidAttaches of the configuration, once per analysis (ctx.shared). */
-export const pasidAttachesOf = (ctx: CheckContext): PasidAttach[] => pasidAttaches(ctx.shared(orderedAttaches));
+export const pasidAttachesOf = (ctx: CheckContext): PasidAttach[] => pasidAttaches(ctx.shared(orderedAttaches), ctx.config);
 
-export function pasidAttaches(ordered: AttachEntry[]): PasidAttach[] {
+export function pasidAttaches(ordered: AttachEntry[], config: Configuration | null = null): PasidAttach[] {
   const out: PasidAttach[] = [];
   const seen = new Map<Group, Map<bigint, AttachEntry>>();
   for (const a of ordered) {
@@ -39,6 +40,11 @@ export function pasidAttaches(ordered: AttachEntry[]): PasidAttach[] {
     else if (dev.pasidBits === null) {
       invalid = `device '${dev.name}' has no PASID capability (no 'pasid BITS'): the PASID attach fails with -EINVAL`;
       related.push({ loc: dev.nameLoc, message: `'${dev.name}' is declared without 'pasid'` });
+    } else if (dev.iommu?.scalableModeOffBy) {
+      const off = dev.iommu.scalableModeOffBy;
+      invalid = `'${settingText(off)}' turns VT-d scalable mode off: '${dev.name}' behind '${dev.iommu.name}' gets no PASID support (max_pasids 0), so the PASID attach fails with -EINVAL`;
+      const c = config?.commandLine;
+      if (c) related.push({ loc: cmdlineLoc(c, off.option && off.param.value !== off.option.text ? off.option.range : off.param.range), message: `'${settingText(off)}' disables scalable mode` });
     } else {
       const over = [dev, ...a.group.members.filter((m) => m !== dev)].find((m) => m.pasidBits !== null && p >= 1n << BigInt(m.pasidBits));
       if (over) {
