@@ -6,8 +6,11 @@ import { finalSetting, type Setting, type Variable } from '../../model/cmdline';
 import { example, type AnalysisCheck } from '../check';
 import { editData, editFix, meaning, removeEdit, settingLoc, shown, whyWins, x86OnlyElsewhere } from './common';
 
-/** The variables whose last write decides something the model reads. */
-const VARIABLES: readonly Variable[] = ['default-domain', 'strict', 'intel-iommu', 'intremap', 'scalable-mode', 'vtd-superpage', 'vfio-unsafe', 'iommufd-unsafe', 'amd-pgtable', 'amd-pgsizes', 'acs-override'];
+/**
+ * The variables whose last write decides something the model reads (pcie_acs_override is not
+ * one: the patch ORs the flags of every occurrence together).
+ */
+const VARIABLES: readonly Variable[] = ['default-domain', 'strict', 'intel-iommu', 'intremap', 'scalable-mode', 'vtd-superpage', 'vfio-unsafe', 'iommufd-unsafe', 'amd-pgtable', 'amd-pgsizes'];
 
 const check: AnalysisCheck = {
   code: 'cmdline-overridden',
