@@ -41,7 +41,7 @@ export function runSnapshot(argv: readonly string[], io: CliIo, version: string)
   const output = path.resolve(io.cwd, opts['--output'] ?? `iommu-snapshot-${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_') || 'host'}.tar.gz`);
   const result = collect(sysfs, proc, version);
   if (![...result.entries.keys()].some((k) => k.startsWith('sys/kernel/iommu_groups/'))) {
-    io.stderr(`iommu-check: warning: ${sysfs}/kernel/iommu_groups has no groups (is the IOMMU enabled? intel_iommu=on / amd_iommu=on, or no IOMMU)\n`);
+    io.stderr(`iommu-check: warning: ${sysfs}/kernel/iommu_groups has no groups (is the IOMMU enabled? intel_iommu=on for VT-d; an AMD IOMMU is on unless amd_iommu=off or iommu=off; or no IOMMU)\n`);
   }
   try {
     writeArchive(result, output);
