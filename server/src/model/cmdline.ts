@@ -261,6 +261,9 @@ export const PARAMS: ReadonlyMap<string, ParamInfo> = new Map(
       { name: 'vfio_pci.disable_idle_d3', kind: 'module', options: BOOL, doc: 'Module parameter of vfio-pci: do not put idle devices in D3.' },
       { name: 'vfio_pci.nointxmask', kind: 'module', options: BOOL, doc: 'Module parameter of vfio-pci: do not mask INTx at the device.' },
       { name: 'vfio_pci.enable_sriov', kind: 'module', options: BOOL, doc: 'Module parameter of vfio-pci: allow enabling SR-IOV VFs of a vfio-pci PF.' },
+      { name: 'vfio_pci.disable_denylist', kind: 'module', options: BOOL, doc: 'Module parameter of vfio-pci: bind devices on its deny list too.' },
+      { name: 'vfio_platform.reset_required', kind: 'module', options: BOOL, doc: 'Module parameter of vfio-platform: refuse devices without a reset module.' },
+      { name: 'arm_smmu_v3.disable_bypass', kind: 'module', options: BOOL, doc: 'Module parameter of older SMMUv3 drivers (later removed): abort or bypass transactions of devices without a domain.' },
       { name: 'arm_smmu.disable_bypass', kind: 'module', options: BOOL, doc: 'Module parameter of the SMMUv2 driver: abort (1, the default) or bypass transactions of devices without a domain.' },
       { name: 'arm_smmu_v3.disable_msipolling', kind: 'module', options: BOOL, doc: 'Module parameter of the SMMUv3 driver: poll CMD_SYNC completion without MSIs.' },
     ] satisfies ParamInfo[]
@@ -268,7 +271,7 @@ export const PARAMS: ReadonlyMap<string, ParamInfo> = new Map(
 );
 
 /** Names that look like IOMMU parameters: an unknown one of these is probably a typo. */
-const IOMMU_LOOKING = /iommu|intremap|vfio|dmar|smmu|acs_override|ivrs|passthrough/i;
+const IOMMU_LOOKING = /iommu|intremap|vfio|dmar|smmu|acs_override|ivrs/i;
 
 /** The known parameter a key names (the `ivrs_*` handlers match by prefix). */
 export function paramInfo(key: string): ParamInfo | undefined {
