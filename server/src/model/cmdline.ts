@@ -465,7 +465,20 @@ function nearNames(key: string, hasValue: boolean): string[] {
   return near;
 }
 
+/** Suggestions already computed (a hostile line repeats the same typo many times). */
+const nearCache = new Map<string, string[]>();
+
 function nearWords(word: string, candidates: readonly string[]): string[] {
+  const key = `${word}\0${candidates.length}\0${candidates[0] ?? ''}`;
+  const hit = nearCache.get(key);
+  if (hit) return hit;
+  const out = nearWordsUncached(word, candidates);
+  if (nearCache.size > 4096) nearCache.clear();
+  nearCache.set(key, out);
+  return out;
+}
+
+function nearWordsUncached(word: string, candidates: readonly string[]): string[] {
   const w = word.toLowerCase().replace(/-/g, '_');
   const scored: { c: string; d: number }[] = [];
   const limit = Math.min(4, Math.max(1, Math.floor(w.length / 3)));
