@@ -1,15 +1,91 @@
-// `npm run bench`: time the engine on generated configurations of growing size.
-// Prints a Markdown table (the figures recorded in BENCHMARKS.md).
+// `npm run bench`: the engine's figures, in one run.
+//   1. CLI end to end (`iommu-check --format json`, a child process) on generated configurations of
+//      10k…1M maps (100 devices, one paging domain each, 2M and 4K maps) against the ingestion
+//      floor of the same maps as JSON (scripts/bench-floor.mjs), the cost of each doubling, and
+//      peak RSS over the input size.
+//   2. The engine in process on a typical hand-written configuration and on the older generated
+//      shapes (parse, full check, resolve()).
+// `--quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and runs fewer repeats.
+// Prints Markdown tables (the figures recorded in BENCHMARKS.md). Run after `npm run build`.
 
 import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { generate } from './gen-config.mjs';
+import { generate, generateMaps } from './gen-config.mjs';
 
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const here = path.dirname(new URL(import.meta.url).pathname);
-const out = path.join(os.tmpdir(), `iommu-check-bench-${process.pid}.cjs`);
+const root = path.join(here, '..');
+const cli = path.join(root, 'dist', 'iommu-check.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-check-bench-'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Run `node ARGS` as a child: wall-clock milliseconds and peak RSS (bytes). */
+function child(args) {
+  const rssFile = path.join(dir, 'rss');
+  fs.rmSync(rssFile, { force: true });
+  const s = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', path.join(here, 'bench-rss.cjs'), ...args], {
+    cwd: dir,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  const ms = Number(process.hrtime.bigint() - s) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status}: ${r.stderr.slice(0, 500)}`);
+  return { ms, rss: Number(fs.readFileSync(rssFile, 'utf8')), stdout: r.stdout };
+}
+
+console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('');
+
+// 1. CLI end to end against the JSON floor.
+const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 250_000, 500_000, 1_000_000];
+const mb = (bytes) => (bytes / 1e6).toFixed(1);
+console.log('CLI end to end (`iommu-check --format json`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown.');
+console.log('');
+console.log('| maps | input | runs | CLI (s) | floor (s) | CLI / floor | doubling cost | peak RSS | RSS / input |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+let prev;
+for (const n of sizes) {
+  const g = generateMaps(n);
+  const conf = path.join(dir, `maps-${n}.iommu`);
+  const json = path.join(dir, `maps-${n}.json`);
+  fs.writeFileSync(conf, g.text);
+  fs.writeFileSync(json, g.json);
+  const runs = n >= 500_000 ? (quick ? 1 : 2) : 3;
+  const tCli = [];
+  const tFloor = [];
+  const rss = [];
+  for (let i = 0; i < runs; i++) {
+    const c = child([cli, '--format', 'json', conf]);
+    const out = JSON.parse(c.stdout);
+    const diags = out.files.reduce((k, f) => k + f.diagnostics.length, 0);
+    if (diags !== 0) throw new Error(`the ${n}-map configuration is not clean: ${diags} diagnostics`);
+    tCli.push(c.ms);
+    rss.push(c.rss);
+    tFloor.push(child([path.join(here, 'bench-floor.mjs'), json]).ms);
+  }
+  const cliMs = median(tCli);
+  const floorMs = median(tFloor);
+  const peak = Math.max(...rss);
+  // the cost of doubling, normalised to the step (250k→500k is ×2; 10k→100k is ×10, shown per doubling)
+  let doubling = '';
+  if (prev) {
+    const steps = Math.log2(n / prev.n);
+    doubling = `${Math.pow(cliMs / prev.cliMs, 1 / steps).toFixed(2)}×${steps === 1 ? '' : ` (per doubling over ×${n / prev.n})`}`;
+  }
+  console.log(`| ${n.toLocaleString('en')} | ${mb(g.text.length)} MB | ${runs} | ${(cliMs / 1000).toFixed(2)} | ${(floorMs / 1000).toFixed(2)} | ${(cliMs / floorMs).toFixed(1)}× | ${doubling} | ${(peak / 1e6).toFixed(0)} MB | ${(peak / g.text.length).toFixed(0)}× |`);
+  prev = { n, cliMs };
+  fs.rmSync(conf);
+  fs.rmSync(json);
+}
+
+// 2. The engine in process.
+const out = path.join(dir, 'bench-entry.cjs');
 buildSync({
   entryPoints: [path.join(here, 'bench-entry.ts')],
   bundle: true,
@@ -30,22 +106,24 @@ function time(fn, runs) {
     fn();
     t.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
+  return median(t);
 }
 
-const sizes = [
-  [16, 16],
-  [256, 64],
-  [2048, 64],
-  [8192, 16],
-];
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-check-bench-'));
-console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 console.log('');
-console.log('| devices | maps | lines | parse (ms) | full check (ms) | diagnostics | resolve (µs/query) |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|');
-for (const [devices, maps] of sizes) {
+console.log('Engine in process: `analyze()` (read, parse, model, translation, every check, suppressions), median of the runs; resolve is the mean over 20 000 `resolve()` calls.');
+console.log('');
+console.log('| configuration | lines | parse (ms) | full check (ms) | diagnostics | resolve (µs/query) |');
+console.log('|---|---:|---:|---:|---:|---:|');
+const typical = path.join(root, 'samples', 'x86-gpu-hdmi-audio-usb-rmrr.iommu');
+{
+  const text = fs.readFileSync(typical, 'utf8');
+  const tParse = time(() => parse(text), 20);
+  let last;
+  const tCheck = time(() => (last = analyze(typical)), 20);
+  console.log(`| samples/${path.basename(typical)} | ${text.split('\n').length} | ${tParse.toFixed(2)} | ${tCheck.toFixed(2)} | ${last.diagnostics.length} | |`);
+}
+const shapes = quick ? [[16, 16], [256, 64]] : [[16, 16], [256, 64], [2048, 64], [8192, 16]];
+for (const [devices, maps] of shapes) {
   const text = generate(devices, maps);
   const file = path.join(dir, `bench-${devices}.iommu`);
   fs.writeFileSync(file, text);
@@ -62,8 +140,7 @@ for (const [devices, maps] of sizes) {
   }
   const perQuery = Number(process.hrtime.bigint() - s) / 1e3 / queries;
   const totalMaps = Math.floor(devices / 2) * maps;
-  console.log(`| ${devices} | ${totalMaps} | ${text.split('\n').length} | ${tParse.toFixed(1)} | ${tCheck.toFixed(1)} | ${last.diagnostics.length} | ${perQuery.toFixed(2)} |`);
+  console.log(`| ${devices} devices, ${totalMaps} maps | ${text.split('\n').length} | ${tParse.toFixed(1)} | ${tCheck.toFixed(1)} | ${last.diagnostics.length} | ${perQuery.toFixed(2)} |`);
   if (last.internalErrors.length) console.log(`internal errors: ${last.internalErrors.join('; ')}`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
-fs.rmSync(out, { force: true });

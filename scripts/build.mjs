@@ -41,7 +41,7 @@ const common = {
   absWorkingDir: root,
 };
 const version = JSON.parse(readFileSync(p('package.json'), 'utf8')).version;
-common.define = { IOMMU_CHECK_VERSION: JSON.stringify(version) };
+common.define = { IOMMU_CHECK_VERSION: JSON.stringify(version), IOMMU_CHECK_BUNDLE: 'true' };
 
 function assertNoVscode(result, name) {
   for (const input of Object.keys(result.metafile.inputs)) {

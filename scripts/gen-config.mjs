@@ -23,3 +23,43 @@ export function generate(devices, mapsPerDomain) {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The issue-16 shape: a clean configuration of `devices` devices (default 100) behind one SMMUv3,
+ * one paging domain each, `totalMaps` maps spread evenly over the domains, alternately 2M and 4K
+ * (each at its own 2M-aligned IOVA). Returns the configuration's text and the same maps as JSON
+ * (`{ domains: [{ name, maps: [{ iova, pa, size, perm }] }] }`, addresses as hex strings, each
+ * domain's maps in a shuffled order so that the JSON floor really sorts).
+ */
+export function generateMaps(totalMaps, devices = 100) {
+  const lines = ['backend iommufd', 'iommu smmu0 { model smmuv3  oas 48 }', 'irqchip its0 { model gicv3-its  base 0x0808_0000 }'];
+  for (let d = 0; d < devices; d++) {
+    const pci = `0000:${((d >> 5) & 0xff).toString(16).padStart(2, '0')}:${(d & 0x1f).toString(16).padStart(2, '0')}.0`;
+    lines.push(`device nic${d} { pci ${pci}  iommu smmu0  msi its0  driver vfio-pci }`);
+  }
+  const domains = [];
+  const hex = (n) => '0x' + n.toString(16);
+  for (let d = 0; d < devices; d++) {
+    const count = Math.floor(totalMaps / devices) + (d < totalMaps % devices ? 1 : 0);
+    lines.push(`domain vm${d} : paging {`);
+    lines.push(`  attach nic${d}`);
+    const maps = [];
+    const paBase = 0x100_0000_0000 + d * 0x10_0000_0000;
+    for (let m = 0; m < count; m++) {
+      const iova = 0x4000_0000 + m * 0x20_0000;
+      const pa = paBase + m * 0x20_0000;
+      const big = m % 2 === 0;
+      const perm = m % 3 === 2 ? 'r' : 'rw';
+      lines.push(`  map ${hex(iova)} -> ${hex(pa)} size ${big ? '2M' : '4K'} ${perm}`);
+      maps.push({ iova: hex(iova), pa: hex(pa), size: big ? '0x200000' : '0x1000', perm });
+    }
+    lines.push('}');
+    // a deterministic shuffle (the floor sorts)
+    for (let i = maps.length - 1; i > 0; i--) {
+      const j = (i * 2654435761) % (i + 1);
+      [maps[i], maps[j]] = [maps[j], maps[i]];
+    }
+    domains.push({ name: `vm${d}`, maps });
+  }
+  return { text: lines.join('\n') + '\n', json: JSON.stringify({ domains }) };
+}

@@ -3,7 +3,8 @@
 
 import { EOF, type IToken } from 'chevrotain';
 import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast';
-import { iommuLexer, StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer';
+import { StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer';
+import { scan } from './scanner';
 import { describeToken, parser } from './parser';
 
 export * from './ast';
@@ -30,10 +31,11 @@ const PUNCTUATION = new Set(['Arrow', 'DotDot', 'LCurly', 'RCurly', 'Colon']);
 
 /** The tokens and comments of a file in order (lexing only; never throws). */
 export function tokenize(text: string): TokenInfo[] {
-  const lexed = iommuLexer.tokenize(text);
+  const lexed = scan(text);
   const out: TokenInfo[] = [];
-  for (const t of lexed.tokens) {
-    const name = t.tokenType.name;
+  const table = lexed.tokens;
+  for (let i = 0; i < table.count; i++) {
+    const name = table.type(i).name;
     const kind: TokenInfo['kind'] = name.startsWith('Kw_')
       ? 'keyword'
       : name === 'Identifier'
@@ -47,9 +49,9 @@ export function tokenize(text: string): TokenInfo[] {
               : PUNCTUATION.has(name)
                 ? 'punctuation'
                 : 'name';
-    out.push({ span: tokenSpan(t), image: t.image, kind });
+    out.push({ span: { start: table.start(i), end: table.start(i) + table.length(i) }, image: table.image(i), kind });
   }
-  for (const t of lexed.groups['comments'] ?? []) out.push({ span: tokenSpan(t), image: t.image, kind: 'comment' });
+  for (const t of lexed.comments) out.push({ span: tokenSpan(t), image: t.image, kind: 'comment' });
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
@@ -59,7 +61,7 @@ function tokenSpan(t: IToken): Span {
 
 /** Parse one file. Never throws: what cannot be read is absent, and an error says why. */
 export function parse(text: string): ParseResult {
-  const lexed = iommuLexer.tokenize(text);
+  const lexed = scan(text);
   const errors: SyntaxError[] = [];
   for (const e of lexed.errors) {
     const bad = text.slice(e.offset, e.offset + e.length);
@@ -69,20 +71,21 @@ export function parse(text: string): ParseResult {
     });
   }
   const comments: Comment[] = [];
-  for (const t of lexed.groups['comments'] ?? []) {
+  for (const t of lexed.comments) {
     const span = tokenSpan(t);
     if (t.tokenType === UnterminatedBlockComment) {
       errors.push({ span: { start: span.start, end: span.start + 2 }, message: "unterminated comment: '/*' without '*/'" });
     }
     comments.push({ span, text: t.image, kind: t.tokenType === BlockComment || t.tokenType === UnterminatedBlockComment ? 'block' : 'line' });
   }
-  for (const t of lexed.tokens) {
-    if (t.tokenType === StringLit && !stringValue(t.image).terminated) {
-      errors.push({ span: tokenSpan(t), message: 'unterminated string' });
+  const table = lexed.tokens;
+  for (let i = 0; i < table.count; i++) {
+    if (table.type(i) === StringLit && !stringValue(table.image(i)).terminated) {
+      errors.push({ span: { start: table.start(i), end: table.start(i) + table.length(i) }, message: 'unterminated string' });
     }
   }
 
-  parser.begin(lexed.tokens, text.length);
+  parser.begin(table, text.length);
   const statements = parser.file();
   errors.push(...parser.ownErrors);
   for (const e of parser.errors) {

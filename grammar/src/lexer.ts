@@ -168,11 +168,14 @@ export const allTokens: TokenType[] = [
   AnyArg,
 ];
 
-export const iommuLexer = new Lexer(allTokens, {
-  positionTracking: 'full',
-  ensureOptimizations: false,
-  skipValidations: false,
-});
+let reference: Lexer | undefined;
+/**
+ * The chevrotain lexer of these token definitions: the reference the scanner (scanner.ts, which
+ * the parser reads from) is tested against. Built on first use.
+ */
+export function referenceLexer(): Lexer {
+  return (reference ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true }));
+}
 
 /** The keyword a token spells, if it is a keyword token. */
 export function keywordOf(tok: IToken): string | undefined {

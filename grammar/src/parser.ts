@@ -10,14 +10,17 @@
 // top-level statement. Chevrotain's own recovery stays enabled as the last line of defence.
 
 import {
+  createTokenInstance,
   EmbeddedActionsParser,
   EOF,
+  NotAllInputParsedException,
   tokenMatcher,
   type IParserErrorMessageProvider,
   type IToken,
   type TokenType,
 } from 'chevrotain';
 import type * as A from './ast';
+import type { TokenTable } from './scanner';
 import { didYouMean } from './spelling';
 import {
   allTokens,
@@ -41,6 +44,9 @@ import {
   VersionLit,
 } from './lexer';
 
+/** Defined (true) in the esbuild bundles. */
+declare const IOMMU_CHECK_BUNDLE: boolean | undefined;
+
 type Ctx = 'top' | 'iommu' | 'irqchip' | 'device' | 'group' | 'domain';
 
 const TOP = new Set<string>(TOP_LEVEL_KEYWORDS);
@@ -62,6 +68,13 @@ const KEYWORD_SET = new Set<string>(KEYWORDS);
 const PERM_RE = /^[rwRW]{1,2}$/;
 /** Words of an `acs` list: the ACS control flags, and `none` (an ACS capability enforcing nothing). */
 const ACS_WORDS = new Set(['sv', 'tb', 'rr', 'cr', 'uf', 'ec', 'dt', 'none']);
+
+/** What LA returns past either end of the tokens. */
+const END_OF_FILE: IToken = Object.freeze(createTokenInstance(EOF, '', NaN, NaN, NaN, NaN, NaN, NaN));
+const MAP = kw('map');
+const SIZE = kw('size');
+/** How many of the last tokens read are kept (a power of two). */
+const TOKEN_CACHE = 32;
 
 // ---- helpers on tokens ------------------------------------------------------------------
 
@@ -128,17 +141,56 @@ export class IommuParser extends EmbeddedActionsParser {
   private rangeHadTail = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider });
+    // The bundles skip chevrotain's grammar validations (start-up time): the tests, which run the
+    // sources, keep them.
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider, skipValidations: typeof IOMMU_CHECK_BUNDLE !== 'undefined' });
     this.performSelfAnalysis();
   }
 
-  /** Prepare for a new token vector. */
-  begin(tokens: IToken[], textLength: number): void {
+  /** Prepare for a new file's tokens. */
+  begin(tokens: TokenTable, textLength: number): void {
     this.textLength = textLength;
-    this.input = tokens;
+    // chevrotain only takes the length of its input: every token is read through LA below
+    this.input = { length: tokens.count } as IToken[];
+    this.table = tokens;
+    this.cachedAt.fill(-1);
     this.ownErrors = [];
     this.ctx = 'top';
     this.ctxLabel = '';
+  }
+
+  // ---- the token vector, read from the scanner's table ----
+  //
+  // The tokens are made on demand (and the last few kept: a token is looked at several times),
+  // so that a large file never holds an object per token.
+
+  /** chevrotain's index of the last token consumed. */
+  declare private currIdx: number;
+  private table: TokenTable | undefined;
+  private readonly cachedAt = new Int32Array(TOKEN_CACHE).fill(-1);
+  private readonly cached: IToken[] = new Array<IToken>(TOKEN_CACHE);
+
+  override LA(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    const table = this.table;
+    if (i < 0 || table === undefined || i >= table.count) return END_OF_FILE;
+    const slot = i & (TOKEN_CACHE - 1);
+    if (this.cachedAt[slot] === i) return this.cached[slot]!;
+    const t = table.token(i);
+    this.cachedAt[slot] = i;
+    this.cached[slot] = t;
+    return t;
+  }
+  override LA_FAST(howMuch: number): IToken {
+    return this.LA(howMuch);
+  }
+  // No end-of-file sentinels in the vector: LA checks its bounds.
+  onBeforeParse(): void {}
+  onAfterParse(): void {
+    const next = this.LA(1);
+    if (isEof(next)) return;
+    const message = errorMessageProvider.buildNotAllInputParsedMessage({ firstRedundant: next, ruleName: 'file' });
+    (this as unknown as { SAVE_ERROR(e: Error): void }).SAVE_ERROR(new NotAllInputParsedException(message, next));
   }
 
   // ---- lookahead predicates (used in GATEs and ACTIONs only) ----
@@ -793,6 +845,14 @@ export class IommuParser extends EmbeddedActionsParser {
     this.OR<A.DomainStmt | undefined>({
       IGNORE_AMBIGUITIES: true,
       DEF: [
+        {
+          // the common `map A size S -> T [PERM]`, read directly (large files are mostly maps)
+          GATE: () => this.plainMapAhead(),
+          ALT: () => {
+            const k = this.CONSUME(kw('map'));
+            return this.ACTION(() => this.plainMap(k));
+          },
+        },
         { ALT: () => this.SUBRULE(this.iommuRefProp) },
         { GATE: () => this.la1Is('nest-parent'), ALT: () => this.SUBRULE(this.flagProp) },
         { ALT: () => this.SUBRULE(this.parentStmt) },
@@ -807,6 +867,62 @@ export class IommuParser extends EmbeddedActionsParser {
       ],
     }),
   );
+
+  /** Whether plain maps are read directly (off only to test that both ways give the same). */
+  plainMaps = true;
+  /** The plain map ahead: its form, and its values in the order written (set by plainMapAhead). */
+  private plain: { sizeFirst: boolean; values: [bigint | null, bigint | null, bigint | null] } = { sizeFirst: false, values: [null, null, null] };
+
+  /**
+   * A plain map is next, three well-formed numbers: `map A -> T size S` or `map A size S -> T`
+   * (then no `size` after T). mapStmt would read it without an error, exactly as plainMap does.
+   */
+  private plainMapAhead(): boolean {
+    if (!this.plainMaps) return false;
+    const table = this.table!;
+    const i = this.currIdx + 1;
+    if (i + 5 >= table.count || table.type(i) !== MAP) return false;
+    if (table.type(i + 1) !== NumberLit || table.type(i + 3) !== NumberLit || table.type(i + 5) !== NumberLit) return false;
+    const second = table.type(i + 2);
+    const fourth = table.type(i + 4);
+    if (second === Arrow && fourth === SIZE) this.plain.sizeFirst = false;
+    else if (second === SIZE && fourth === Arrow && !(i + 6 < table.count && table.type(i + 6) === SIZE)) this.plain.sizeFirst = true;
+    else return false;
+    const v = this.plain.values;
+    for (let n = 0; n < 3; n++) {
+      const value = numberValue(table.image(i + 1 + 2 * n));
+      if (value === undefined) return false;
+      v[n] = value;
+    }
+    return true;
+  }
+
+  /** The rest of a plain map after its keyword `k` (the node mapStmt gives for it). */
+  private plainMap(k: IToken): A.MapStmt {
+    const table = this.table!;
+    const i = this.currIdx; // the keyword
+    const { sizeFirst, values } = this.plain;
+    const num = (j: number, value: bigint | null): A.Num => {
+      const at = table.start(j);
+      return { span: { start: at, end: at + table.length(j) }, text: table.image(j), value };
+    };
+    const start = num(i + 1, values[0]);
+    const second = num(i + 3, values[1]);
+    const third = num(i + 5, values[2]);
+    this.currIdx = i + 5;
+    this.rangeHadTail = sizeFirst;
+    let perm: IToken | undefined;
+    if (this.permAhead()) {
+      perm = this.LA(1);
+      this.currIdx++;
+    }
+    const s: A.MapStmt = { kind: 'map', span: this.stmtSpan(k), keyword: tokSpan(k) };
+    // `A size S -> T`: the range spans `A size S`; `A -> T size S`: it spans `A`
+    s.input = sizeFirst ? { span: { start: start.span.start, end: second.span.end }, start, size: second } : { span: { start: start.span.start, end: start.span.end }, start, size: third };
+    s.target = { kind: 'address', value: sizeFirst ? third : second };
+    if (perm) s.perm = mkName(perm);
+    return s;
+  }
 
   private unknownProp(): undefined {
     this.SUBRULE9(this.unknown);
