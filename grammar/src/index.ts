@@ -29,9 +29,12 @@ export interface TokenInfo {
 
 const PUNCTUATION = new Set(['Arrow', 'DotDot', 'LCurly', 'RCurly', 'Colon']);
 
-/** The tokens and comments of a file in order (lexing only; never throws). */
-export function tokenize(text: string): TokenInfo[] {
-  const lexed = scan(text);
+/**
+ * The tokens and comments of a file in order (lexing only; never throws); with `before`, only
+ * those that start before that offset (each whole).
+ */
+export function tokenize(text: string, before?: number): TokenInfo[] {
+  const lexed = scan(text, before);
   const out: TokenInfo[] = [];
   const table = lexed.tokens;
   for (let i = 0; i < table.count; i++) {

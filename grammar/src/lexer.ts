@@ -192,6 +192,8 @@ const MAX = (1n << 64n) - 1n;
  * the spelling is not a number at all.
  */
 export function numberValue(text: string): bigint | null | undefined {
+  const small = smallNumberValue(text);
+  if (small !== undefined) return small;
   const m = NUMBER_RE.exec(text);
   if (!m) return undefined;
   const [, hex, bin, dec, suffix] = m;
@@ -201,6 +203,44 @@ export function numberValue(text: string): bigint | null | undefined {
   else v = BigInt(dec!.replace(/_/g, ''));
   if (suffix) v <<= SUFFIX_SHIFT[suffix]!;
   return v > MAX ? null : v;
+}
+
+const SUFFIX_FACTOR: Record<number, number> = { 75: 2 ** 10, 77: 2 ** 20, 71: 2 ** 30, 84: 2 ** 40, 80: 2 ** 50 };
+
+/**
+ * numberValue for the usual spellings (hex or decimal, with `_` and a size suffix, whose value
+ * fits a double exactly), without a regular expression or a string per digit group; `undefined`
+ * for any other spelling (valid or not), which numberValue then reads the general way.
+ */
+function smallNumberValue(text: string): bigint | undefined {
+  const n = text.length;
+  let i = 0;
+  let base = 10;
+  if (n > 2 && text.charCodeAt(0) === 48 && text.charCodeAt(1) === 120) {
+    base = 16;
+    i = 2;
+  }
+  let v = 0;
+  let digits = 0;
+  let end = n;
+  const last = text.charCodeAt(n - 1);
+  const factor = SUFFIX_FACTOR[last] ?? 1;
+  if (factor !== 1) end--;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c === 95) continue;
+    else if (base === 16 && c >= 97 && c <= 102) d = c - 87;
+    else if (base === 16 && c >= 65 && c <= 70) d = c - 55;
+    else return undefined;
+    v = v * base + d;
+    digits++;
+  }
+  // a decimal number starts with a digit; at most 13 digits (under 2^53, so exact)
+  if (digits === 0 || digits > 13 || (base === 10 && text.charCodeAt(0) === 95)) return undefined;
+  const value = v * factor;
+  return value <= Number.MAX_SAFE_INTEGER ? BigInt(value) : undefined;
 }
 
 /** The value of a string literal's spelling, and whether it was closed. */

@@ -267,8 +267,8 @@ export interface Scanned {
   errors: ScanError[];
 }
 
-/** Scan a file's text. Never throws. */
-export function scan(text: string): Scanned {
+/** Scan a file's text (only the tokens that start before `before`, when given). Never throws. */
+export function scan(text: string, before = text.length): Scanned {
   const length = text.length;
   let capacity = Math.max(16, length >> 3);
   let types = new Uint8Array(capacity);
@@ -281,7 +281,7 @@ export function scan(text: string): Scanned {
   const out: { type: TokenType | null } = { type: null };
   let line = 1;
   let offset = 0;
-  while (offset < length) {
+  while (offset < length && offset < before) {
     const len = match(text, offset, out);
     if (len === 0) {
       // an error: skip to the next character that starts a token

@@ -5,9 +5,9 @@
 import * as fc from 'fast-check';
 import type { IToken } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
-import { KEYWORDS, referenceLexer } from '../../grammar/src/lexer';
+import { KEYWORDS, numberValue, referenceLexer } from '../../grammar/src/lexer';
 import { scan } from '../../grammar/src/scanner';
-import { parse } from '../../grammar/src/index';
+import { parse, tokenize } from '../../grammar/src/index';
 import { parser } from '../../grammar/src/parser';
 import { CORPUS } from '../properties/corpus';
 
@@ -69,6 +69,9 @@ describe('scanner', () => {
       fc.property(fc.array(fragment, { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), (parts, glue) => {
         const text = parts.map((p, i) => (glue[i] ? p : p + ' ')).join('');
         expect(scanned(text)).toEqual(reference(text));
+        // the tokens before an offset (completion's view) are those of the whole text that start there
+        const cut = Math.floor(text.length / 2);
+        expect(tokenize(text, cut)).toEqual(tokenize(text).filter((t) => t.span.start < cut));
       }),
       { numRuns: 3000 },
     );
@@ -116,6 +119,33 @@ describe('plain maps read directly', () => {
         expect(fast).toEqual(slow);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('number values', () => {
+  // the language's number syntax (language.md §1), read the slow and obvious way
+  const SHIFT: Record<string, bigint> = { K: 10n, M: 20n, G: 30n, T: 40n, P: 50n };
+  function expected(text: string): bigint | null | undefined {
+    const m = /^(?:0x([0-9A-Fa-f_]*[0-9A-Fa-f][0-9A-Fa-f_]*)|0b([01_]*[01][01_]*)|([0-9][0-9_]*))([KMGTP]?)$/.exec(text);
+    if (!m) return undefined;
+    const digits = (m[1] ?? m[2] ?? m[3])!.replace(/_/g, '');
+    let v = BigInt(m[1] !== undefined ? '0x' + digits : m[2] !== undefined ? '0b' + digits : digits);
+    if (m[4]) v <<= SHIFT[m[4]]!;
+    return v >= 1n << 64n ? null : v;
+  }
+
+  it('are those of the number syntax for every spelling', () => {
+    for (const t of ['0', '00', '4K', '2M', '1G', '0x4000_0000', '0x80_0000_0000', '0xFFFF_FFFF_FFFF_FFFF', '0x1_0000_0000_0000_0000', '16P', '16384P', '0x', '0x_', '0X10', '1_', '_1', '0b101', '0b', '0x1G0', '4k', '12345678901234', '9007199254740993', '0xfffffffffffff', '0x1fffffffffffff', 'K', '0xK', '0x1K', '99999999999999999999']) {
+      expect(numberValue(t), t).toBe(expected(t));
+    }
+    const ch = fc.constantFrom(...'0123456789abcdefABCDEFxX_bKMGTPk'.split(''));
+    fc.assert(
+      fc.property(fc.array(ch, { minLength: 1, maxLength: 22 }), fc.boolean(), (cs, hex) => {
+        const t = (hex ? '0x' : '') + cs.join('');
+        expect(numberValue(t)).toBe(expected(t));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

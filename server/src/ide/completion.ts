@@ -42,7 +42,7 @@ export function completion(text: string, offset: number, config: Configuration |
   const replace = { start: offset - partial.length, end: offset };
   const item = (label: string, kind: CompletionKind, detail?: string): CompletionItem => ({ label, kind, replace, ...(detail ? { detail } : {}) });
 
-  const tokens = tokenize(text).filter((t) => t.span.start < offset);
+  const tokens = tokenize(text, offset);
   const last = tokens[tokens.length - 1];
   // inside a comment: codes after `iommu-check: ignore`
   if (last && last.kind === 'comment' && (offset < last.span.end || (offset === last.span.end && !last.image.startsWith('/*')))) {
