@@ -5,8 +5,9 @@
 //      peak RSS over the input size.
 //   2. The engine in process on a typical hand-written configuration and on the older generated
 //      shapes (parse, full check, resolve()).
-// `--quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and runs fewer repeats.
-// Prints Markdown tables (the figures recorded in BENCHMARKS.md). Run after `npm run build`.
+//   3. The language server (scripts/bench-lsp.mjs, run as a child with the same arguments).
+// `npm run bench -- --quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and takes fewer
+// samples. Prints Markdown tables (the figures recorded in BENCHMARKS.md). Run after a build.
 
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -144,3 +145,7 @@ for (const [devices, maps] of shapes) {
   if (last.internalErrors.length) console.log(`internal errors: ${last.internalErrors.join('; ')}`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
+
+// 3. The language server.
+const lsp = spawnSync(process.execPath, [path.join(here, 'bench-lsp.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exitCode = lsp.status ?? 1;
