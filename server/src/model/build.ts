@@ -501,29 +501,32 @@ export function buildConfiguration(sources: LoadedSources): Configuration {
 }
 
 function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: string; nameLoc: Loc; declLoc: Loc; broken: boolean }): Symbol {
+  // the base's fields written out rather than spread: a spread into a literal this large gives
+  // slow (dictionary-mode) objects, and every later property read of a symbol pays for it
+  const { name, nameLoc, declLoc, broken } = base;
   switch (kind) {
     case 'iommu':
       return {
-        ...base, kind, decl: decl as ast.IommuDecl, model: null, ias: 48, oas: 48, pgsizes: [4096n], minPage: 4096n,
+        name, nameLoc, declLoc, broken, kind, decl: decl as ast.IommuDecl, model: null, ias: 48, oas: 48, pgsizes: [4096n], minPage: 4096n,
         nesting: false, swMsi: null, msiWindow: null, reserved: [], defaultDomain: 'dma', defaultDomainDeclared: false,
         disabledBy: null, nestingOffBy: null, scalableModeOffBy: null,
       };
     case 'irqchip':
-      return { ...base, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false, remappingOffBy: null };
+      return { name, nameLoc, declLoc, broken, kind, decl: decl as ast.IrqchipDecl, model: null, base: null, doorbell: null, isolated: true, untranslated: false, remappingOffBy: null };
     case 'device':
       return {
-        ...base, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
+        name, nameLoc, declLoc, broken, kind, decl: decl as ast.DeviceDecl, index: 0, pci: null, iommu: null, msi: null, driver: 'none',
         neutralDriver: true, ownRegions: [], swMsiProp: null, swMsiPropAst: null, pasidBits: null,
         topology: { port: null, behind: null, behindProp: null, acs: null, conventional: false, physfn: null, physfnProp: null, dmaAliases: [], declared: false },
         group: null as unknown as Group,
       };
     case 'group': {
       const g: Group = {
-        ...base, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false, declaredType: null, derivedMembers: [],
+        name, nameLoc, declLoc, broken, kind, decl: decl as ast.GroupDecl | null, members: [], implicit: false, declaredType: null, derivedMembers: [],
         defaultDomain: null as unknown as Domain, blockedDomain: null as unknown as Domain, ridAttach: null, pasidAttaches: new Map(),
       };
       const implicitDomain = (type: DomainType): Domain => ({
-        ...base, kind: 'domain', decl: null, type, iommu: null, iommuRef: null, nestParent: false, parent: null,
+        name, nameLoc, declLoc, broken, kind: 'domain', decl: null, type, iommu: null, iommuRef: null, nestParent: false, parent: null,
         parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, viommu: null,
         implicit: true, defaultOf: g,
       });
@@ -533,7 +536,7 @@ function makeSymbol(kind: SymbolKind, decl: ast.Decl | null, base: { name: strin
     }
     case 'domain':
       return {
-        ...base, kind, decl: decl as ast.DomainDecl, type: null, iommu: null, iommuRef: null, nestParent: false, parent: null,
+        name, nameLoc, declLoc, broken, kind, decl: decl as ast.DomainDecl, type: null, iommu: null, iommuRef: null, nestParent: false, parent: null,
         parentStmt: null, stage1: 'translate', attaches: [], maps: [], rmrs: [], msiBinds: [], pasidTable: null, viommu: null, implicit: false,
       };
   }
