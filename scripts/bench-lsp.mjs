@@ -36,7 +36,7 @@ fs.writeFileSync(path.join(dir, 'big.iommu'), big);
 fs.writeFileSync(path.join(dir, 'small.iommu'), SMALL);
 const uri = (n) => pathToFileURL(path.join(dir, n)).href;
 
-const proc = spawn(process.execPath, [path.join(root, process.env.BENCH_SERVER ?? 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const proc = spawn(process.execPath, [path.resolve(root, process.env.BENCH_SERVER ?? 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 const published = []; // { uri, version, at }
 let listeners = [];
@@ -73,7 +73,7 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.c
 // A CLI check of the same text, end to end (the reference of the targets): median of 5 runs.
 function cliCheck() {
   const s = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'iommu-check.js'), '--format', 'json', path.join(dir, 'big.iommu')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.resolve(root, process.env.BENCH_CLI ?? 'dist/iommu-check.js'), '--format', 'json', path.join(dir, 'big.iommu')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`iommu-check exited with ${r.status}: ${r.stderr}`);
   return performance.now() - s;
 }

@@ -6,6 +6,8 @@
 //   2. The engine in process on a typical hand-written configuration and on the older generated
 //      shapes (parse, full check, resolve()).
 //   3. The language server (scripts/bench-lsp.mjs, run as a child with the same arguments).
+// BENCH_BEFORE=DIR (a build of an earlier version: DIR/dist/iommu-check.js, DIR/dist/server.js)
+// times that version as well, in the same run, for before/after tables.
 // `npm run bench -- --quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and takes fewer
 // samples. Prints Markdown tables (the figures recorded in BENCHMARKS.md). Run after a build.
 
@@ -15,12 +17,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { generate, generateMaps } from './gen-config.mjs';
+import { generate, generateMaps, MAPS_PER_FILE } from './gen-config.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.join(here, '..');
 const cli = path.join(root, 'dist', 'iommu-check.js');
+const before = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
+const beforeCli = before && path.join(before, 'dist', 'iommu-check.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-check-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -46,21 +50,30 @@ console.log('');
 // 1. CLI end to end against the JSON floor.
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 250_000, 500_000, 1_000_000];
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
-console.log('CLI end to end (`iommu-check --format json`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown.');
+console.log(`CLI end to end (\`iommu-check --format json\`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps; above ${MAPS_PER_FILE.toLocaleString('en')} maps the domains are split over included files, as a file may be at most 16 MB) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown; "doubling cost" is the CLI time ratio per doubling of the maps.`);
 console.log('');
-console.log('| maps | input | runs | CLI (s) | floor (s) | CLI / floor | doubling cost | peak RSS | RSS / input |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const beforeHead = beforeCli ? ' before: CLI (s) | CLI / floor | doubling cost | RSS / input |' : '';
+console.log(`| maps | input | runs | CLI (s) | floor (s) | CLI / floor | doubling cost | peak RSS | RSS / input |${beforeHead}`);
+console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|${beforeCli ? '---:|---:|---:|---:|' : ''}`);
 let prev;
 for (const n of sizes) {
   const g = generateMaps(n);
-  const conf = path.join(dir, `maps-${n}.iommu`);
+  const sizeDir = path.join(dir, `maps-${n}`);
+  fs.mkdirSync(sizeDir);
+  let inputBytes = 0;
+  for (const [name, text] of g.files) {
+    fs.writeFileSync(path.join(sizeDir, name), text);
+    inputBytes += Buffer.byteLength(text);
+  }
+  const conf = path.join(sizeDir, 'main.iommu');
   const json = path.join(dir, `maps-${n}.json`);
-  fs.writeFileSync(conf, g.text);
   fs.writeFileSync(json, g.json);
   const runs = n >= 500_000 ? (quick ? 1 : 2) : 3;
   const tCli = [];
   const tFloor = [];
   const rss = [];
+  const tBefore = [];
+  const rssBefore = [];
   for (let i = 0; i < runs; i++) {
     const c = child([cli, '--format', 'json', conf]);
     const out = JSON.parse(c.stdout);
@@ -69,19 +82,29 @@ for (const n of sizes) {
     tCli.push(c.ms);
     rss.push(c.rss);
     tFloor.push(child([path.join(here, 'bench-floor.mjs'), json]).ms);
+    if (beforeCli) {
+      const b = child([beforeCli, '--format', 'json', conf]);
+      tBefore.push(b.ms);
+      rssBefore.push(b.rss);
+    }
   }
   const cliMs = median(tCli);
   const floorMs = median(tFloor);
   const peak = Math.max(...rss);
   // the cost of doubling, normalised to the step (250k→500k is ×2; 10k→100k is ×10, shown per doubling)
-  let doubling = '';
-  if (prev) {
+  const doublingCost = (now, then) => {
+    if (!prev) return '';
     const steps = Math.log2(n / prev.n);
-    doubling = `${Math.pow(cliMs / prev.cliMs, 1 / steps).toFixed(2)}×${steps === 1 ? '' : ` (per doubling over ×${n / prev.n})`}`;
-  }
-  console.log(`| ${n.toLocaleString('en')} | ${mb(g.text.length)} MB | ${runs} | ${(cliMs / 1000).toFixed(2)} | ${(floorMs / 1000).toFixed(2)} | ${(cliMs / floorMs).toFixed(1)}× | ${doubling} | ${(peak / 1e6).toFixed(0)} MB | ${(peak / g.text.length).toFixed(0)}× |`);
-  prev = { n, cliMs };
-  fs.rmSync(conf);
+    return `${Math.pow(now / then, 1 / steps).toFixed(2)}×${steps === 1 ? '' : ` (per doubling over ×${n / prev.n})`}`;
+  };
+  const doubling = doublingCost(cliMs, prev?.cliMs);
+  const beforeMs = beforeCli ? median(tBefore) : 0;
+  const beforeCols = beforeCli
+    ? ` ${(beforeMs / 1000).toFixed(2)} | ${(beforeMs / floorMs).toFixed(1)}× | ${doublingCost(beforeMs, prev?.beforeMs)} | ${(Math.max(...rssBefore) / inputBytes).toFixed(0)}× |`
+    : '';
+  console.log(`| ${n.toLocaleString('en')} | ${mb(inputBytes)} MB${g.files.size > 1 ? ` (${g.files.size} files)` : ''} | ${runs} | ${(cliMs / 1000).toFixed(2)} | ${(floorMs / 1000).toFixed(2)} | ${(cliMs / floorMs).toFixed(1)}× | ${doubling} | ${(peak / 1e6).toFixed(0)} MB | ${(peak / inputBytes).toFixed(0)}× |${beforeCols}`);
+  prev = { n, cliMs, beforeMs };
+  fs.rmSync(sizeDir, { recursive: true });
   fs.rmSync(json);
 }
 
@@ -149,3 +172,12 @@ fs.rmSync(dir, { recursive: true, force: true });
 // 3. The language server.
 const lsp = spawnSync(process.execPath, [path.join(here, 'bench-lsp.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exitCode = lsp.status ?? 1;
+if (before) {
+  console.log('');
+  console.log(`The language server of ${before}:`);
+  const old = spawnSync(process.execPath, [path.join(here, 'bench-lsp.mjs'), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_SERVER: path.join(before, 'dist', 'server.js'), BENCH_CLI: beforeCli },
+  });
+  process.exitCode ||= old.status ?? 1;
+}

@@ -24,22 +24,30 @@ export function generate(devices, mapsPerDomain) {
   return lines.join('\n') + '\n';
 }
 
+/** Maps per file of generateMaps (about 7 MB of text): larger configurations are split by `include`. */
+export const MAPS_PER_FILE = 150_000;
+
 /**
- * The issue-16 shape: a clean configuration of `devices` devices (default 100) behind one SMMUv3,
- * one paging domain each, `totalMaps` maps spread evenly over the domains, alternately 2M and 4K
- * (each at its own 2M-aligned IOVA). Returns the configuration's text and the same maps as JSON
+ * A clean configuration of `devices` devices (default 100) behind one SMMUv3, one paging domain
+ * each, `totalMaps` maps spread evenly over the domains, alternately 2M and 4K (each at its own
+ * 2M-aligned IOVA). Up to MAPS_PER_FILE maps it is one file; beyond, `main.iommu` holds the
+ * hardware and includes the domains, split evenly over files of at most that many maps.
+ * Returns the files (name → text, `main.iommu` first) and the same maps as JSON
  * (`{ domains: [{ name, maps: [{ iova, pa, size, perm }] }] }`, addresses as hex strings, each
  * domain's maps in a shuffled order so that the JSON floor really sorts).
  */
 export function generateMaps(totalMaps, devices = 100) {
-  const lines = ['backend iommufd', 'iommu smmu0 { model smmuv3  oas 48 }', 'irqchip its0 { model gicv3-its  base 0x0808_0000 }'];
+  const head = ['backend iommufd', 'iommu smmu0 { model smmuv3  oas 48 }', 'irqchip its0 { model gicv3-its  base 0x0808_0000 }'];
   for (let d = 0; d < devices; d++) {
     const pci = `0000:${((d >> 5) & 0xff).toString(16).padStart(2, '0')}:${(d & 0x1f).toString(16).padStart(2, '0')}.0`;
-    lines.push(`device nic${d} { pci ${pci}  iommu smmu0  msi its0  driver vfio-pci }`);
+    head.push(`device nic${d} { pci ${pci}  iommu smmu0  msi its0  driver vfio-pci }`);
   }
+  const parts = Math.max(1, Math.ceil(totalMaps / MAPS_PER_FILE));
+  const bodies = Array.from({ length: parts }, () => []);
   const domains = [];
   const hex = (n) => '0x' + n.toString(16);
   for (let d = 0; d < devices; d++) {
+    const lines = bodies[Math.floor((d * parts) / devices)];
     const count = Math.floor(totalMaps / devices) + (d < totalMaps % devices ? 1 : 0);
     lines.push(`domain vm${d} : paging {`);
     lines.push(`  attach nic${d}`);
@@ -61,5 +69,11 @@ export function generateMaps(totalMaps, devices = 100) {
     }
     domains.push({ name: `vm${d}`, maps });
   }
-  return { text: lines.join('\n') + '\n', json: JSON.stringify({ domains }) };
+  const files = new Map();
+  if (parts === 1) files.set('main.iommu', [...head, ...bodies[0]].join('\n') + '\n');
+  else {
+    files.set('main.iommu', [...head, ...bodies.map((_, i) => `include "domains-${i}.iommu"`)].join('\n') + '\n');
+    bodies.forEach((b, i) => files.set(`domains-${i}.iommu`, b.join('\n') + '\n'));
+  }
+  return { files, json: JSON.stringify({ domains }) };
 }

@@ -821,11 +821,17 @@ const ALLOWED: Record<string, readonly DomainType[]> = {
   viommu: ['paging', 'nested'],
 };
 
+// One object per permission, shared by every map that has it (a configuration of a million maps
+// would otherwise hold a million of them); nothing changes a map's permission after the build.
+const READ_ONLY: Perm = { read: true, write: false };
+const WRITE_ONLY: Perm = { read: false, write: true };
+const READ_WRITE: Perm = { read: true, write: true };
+
 function parsePerm(ctx: Ctx, file: SourceFile, p: ast.Name | undefined): Perm {
   const v = oneOf(ctx, file, p, PERMISSIONS, 'permission');
-  if (v === 'r') return { read: true, write: false };
-  if (v === 'w') return { read: false, write: true };
-  return { read: true, write: true };
+  if (v === 'r') return READ_ONLY;
+  if (v === 'w') return WRITE_ONLY;
+  return READ_WRITE;
 }
 
 function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): void {
@@ -905,11 +911,8 @@ function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): 
           markBroken(ctx);
           break;
         }
-        const m: Mapping = {
-          input: r, output, perm, origin: 'map', loc, stmt: st,
-          describe: "map",
-          ...(irqchip ? { irqchip } : {}),
-        };
+        const m: Mapping = { input: r, output, perm, origin: 'map', loc, stmt: st, describe: 'map' };
+        if (irqchip) m.irqchip = irqchip;
         dom.maps.push(m);
         break;
       }
