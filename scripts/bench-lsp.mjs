@@ -6,6 +6,8 @@
 // start-up to the first diagnostics; and, for the targets, a CLI check of the same text
 // (`iommu-check --format json`, a child process). Prints Markdown tables (the figures recorded in
 // BENCHMARKS.md). Run after a build. `--quick` (or BENCH_QUICK=1) takes fewer samples.
+// BENCH_DEVICES and BENCH_MAPS_PER_DOMAIN change the size (gen-config.mjs `generate`); BENCH_SERVER
+// and BENCH_CLI name another build's dist/server.js and dist/iommu-check.js (bench.mjs's BENCH_BEFORE).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -8,7 +8,7 @@
 //   3. The language server (scripts/bench-lsp.mjs, run as a child with the same arguments).
 // BENCH_BEFORE=DIR (a build of an earlier version: DIR/dist/iommu-check.js, DIR/dist/server.js)
 // times that version as well, in the same run, for before/after tables.
-// `npm run bench -- --quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and takes fewer
+// `--cli-only`: part 1 only. `npm run bench -- --quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and takes fewer
 // samples. Prints Markdown tables (the figures recorded in BENCHMARKS.md). Run after a build.
 
 import { buildSync } from 'esbuild';
@@ -28,7 +28,7 @@ const beforeCli = before && path.join(before, 'dist', 'iommu-check.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iommu-check-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Run `node ARGS` as a child: wall-clock milliseconds and peak RSS (bytes). */
+/** Run `node ARGS` as a child: wall-clock and CPU milliseconds, and peak RSS (bytes). */
 function child(args) {
   const rssFile = path.join(dir, 'rss');
   fs.rmSync(rssFile, { force: true });
@@ -41,7 +41,8 @@ function child(args) {
   });
   const ms = Number(process.hrtime.bigint() - s) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status}: ${r.stderr.slice(0, 500)}`);
-  return { ms, rss: Number(fs.readFileSync(rssFile, 'utf8')), stdout: r.stdout };
+  const { rss, cpuMs } = JSON.parse(fs.readFileSync(rssFile, 'utf8'));
+  return { ms, cpuMs, rss, stdout: r.stdout };
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -49,12 +50,13 @@ console.log('');
 
 // 1. CLI end to end against the JSON floor.
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 250_000, 500_000, 1_000_000];
+const cliOnly = process.argv.includes('--cli-only');
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
 console.log(`CLI end to end (\`iommu-check --format json\`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps; above ${MAPS_PER_FILE.toLocaleString('en')} maps the domains are split over included files, as a file may be at most 16 MB) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown; "doubling cost" is the CLI time ratio per doubling of the maps.`);
 console.log('');
-const beforeHead = beforeCli ? ' before: CLI (s) | CLI / floor | doubling cost | RSS / input |' : '';
-console.log(`| maps | input | runs | CLI (s) | floor (s) | CLI / floor | doubling cost | peak RSS | RSS / input |${beforeHead}`);
-console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|${beforeCli ? '---:|---:|---:|---:|' : ''}`);
+const beforeHead = beforeCli ? ' before: CLI (s) | CLI / floor | CPU ratio | doubling cost | RSS / input |' : '';
+console.log(`| maps | input | runs | CLI (s) | floor (s) | CLI / floor | CPU: CLI / floor (s) | doubling cost | peak RSS | RSS / input |${beforeHead}`);
+console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${beforeCli ? '---:|---:|---:|---:|---:|' : ''}`);
 let prev;
 for (const n of sizes) {
   const g = generateMaps(n);
@@ -71,6 +73,9 @@ for (const n of sizes) {
   const runs = n >= 500_000 ? (quick ? 1 : 2) : 3;
   const tCli = [];
   const tFloor = [];
+  const cCli = [];
+  const cFloor = [];
+  const cBefore = [];
   const rss = [];
   const tBefore = [];
   const rssBefore = [];
@@ -80,11 +85,15 @@ for (const n of sizes) {
     const diags = out.files.reduce((k, f) => k + f.diagnostics.length, 0);
     if (diags !== 0) throw new Error(`the ${n}-map configuration is not clean: ${diags} diagnostics`);
     tCli.push(c.ms);
+    cCli.push(c.cpuMs);
     rss.push(c.rss);
-    tFloor.push(child([path.join(here, 'bench-floor.mjs'), json]).ms);
+    const f = child([path.join(here, 'bench-floor.mjs'), json]);
+    tFloor.push(f.ms);
+    cFloor.push(f.cpuMs);
     if (beforeCli) {
       const b = child([beforeCli, '--format', 'json', conf]);
       tBefore.push(b.ms);
+      cBefore.push(b.cpuMs);
       rssBefore.push(b.rss);
     }
   }
@@ -97,15 +106,21 @@ for (const n of sizes) {
     const steps = Math.log2(n / prev.n);
     return `${Math.pow(now / then, 1 / steps).toFixed(2)}×${steps === 1 ? '' : ` (per doubling over ×${n / prev.n})`}`;
   };
-  const doubling = doublingCost(cliMs, prev?.cliMs);
+  const cliCpu = median(cCli);
+  const doubling = prev ? `${doublingCost(cliMs, prev.cliMs)}; CPU ${doublingCost(cliCpu, prev.cliCpu)}` : '';
   const beforeMs = beforeCli ? median(tBefore) : 0;
   const beforeCols = beforeCli
-    ? ` ${(beforeMs / 1000).toFixed(2)} | ${(beforeMs / floorMs).toFixed(1)}× | ${doublingCost(beforeMs, prev?.beforeMs)} | ${(Math.max(...rssBefore) / inputBytes).toFixed(0)}× |`
+    ? ` ${(beforeMs / 1000).toFixed(2)} | ${(beforeMs / floorMs).toFixed(1)}× | ${(median(cBefore) / median(cFloor)).toFixed(1)}× | ${doublingCost(beforeMs, prev?.beforeMs)} | ${(Math.max(...rssBefore) / inputBytes).toFixed(0)}× |`
     : '';
-  console.log(`| ${n.toLocaleString('en')} | ${mb(inputBytes)} MB${g.files.size > 1 ? ` (${g.files.size} files)` : ''} | ${runs} | ${(cliMs / 1000).toFixed(2)} | ${(floorMs / 1000).toFixed(2)} | ${(cliMs / floorMs).toFixed(1)}× | ${doubling} | ${(peak / 1e6).toFixed(0)} MB | ${(peak / inputBytes).toFixed(0)}× |${beforeCols}`);
-  prev = { n, cliMs, beforeMs };
+  console.log(`| ${n.toLocaleString('en')} | ${mb(inputBytes)} MB${g.files.size > 1 ? ` (${g.files.size} files)` : ''} | ${runs} | ${(cliMs / 1000).toFixed(2)} | ${(floorMs / 1000).toFixed(2)} | ${(cliMs / floorMs).toFixed(1)}× | ${(median(cCli) / median(cFloor)).toFixed(1)}× (${(median(cCli) / 1000).toFixed(2)} / ${(median(cFloor) / 1000).toFixed(2)}) | ${doubling} | ${(peak / 1e6).toFixed(0)} MB | ${(peak / inputBytes).toFixed(0)}× |${beforeCols}`);
+  prev = { n, cliMs, cliCpu, beforeMs };
   fs.rmSync(sizeDir, { recursive: true });
   fs.rmSync(json);
+}
+
+if (cliOnly) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // 2. The engine in process.

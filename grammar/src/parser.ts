@@ -153,6 +153,7 @@ export class IommuParser extends EmbeddedActionsParser {
     // chevrotain only takes the length of its input: every token is read through LA below
     this.input = { length: tokens.count } as IToken[];
     this.table = tokens;
+    this.all = tokens.count <= this.allTokensUpTo ? Array.from({ length: tokens.count }, (_, i) => tokens.token(i)) : null;
     this.cachedAt.fill(-1);
     this.ownErrors = [];
     this.ctx = 'top';
@@ -161,17 +162,24 @@ export class IommuParser extends EmbeddedActionsParser {
 
   // ---- the token vector, read from the scanner's table ----
   //
-  // The tokens are made on demand (and the last few kept: a token is looked at several times),
-  // so that a large file never holds an object per token.
+  // A file of ordinary size gets its token objects up front. A large one gets them on demand (and
+  // the last few kept: a token is looked at several times), so that it never holds an object per
+  // token.
 
   /** chevrotain's index of the last token consumed. */
   declare private currIdx: number;
   private table: TokenTable | undefined;
+  /** Every token of a file of ordinary size, made up front (faster to read than on demand). */
+  private all: IToken[] | null = null;
+  /** Up to this many tokens, a file's token objects are made up front; beyond, on demand (tests lower it). */
+  allTokensUpTo = 200_000;
   private readonly cachedAt = new Int32Array(TOKEN_CACHE).fill(-1);
   private readonly cached: IToken[] = new Array<IToken>(TOKEN_CACHE);
 
   override LA(howMuch: number): IToken {
     const i = this.currIdx + howMuch;
+    const all = this.all;
+    if (all !== null) return i >= 0 && i < all.length ? all[i]! : END_OF_FILE;
     const table = this.table;
     if (i < 0 || table === undefined || i >= table.count) return END_OF_FILE;
     const slot = i & (TOKEN_CACHE - 1);
@@ -187,6 +195,8 @@ export class IommuParser extends EmbeddedActionsParser {
   // No end-of-file sentinels in the vector: LA checks its bounds.
   onBeforeParse(): void {}
   onAfterParse(): void {
+    this.values.clear();
+    this.all = null;
     const next = this.LA(1);
     if (isEof(next)) return;
     const message = errorMessageProvider.buildNotAllInputParsedMessage({ firstRedundant: next, ruleName: 'file' });
@@ -868,6 +878,8 @@ export class IommuParser extends EmbeddedActionsParser {
     }),
   );
 
+  /** The value of each number spelling of the file read so far (one bigint per distinct spelling). */
+  private readonly values = new Map<string, bigint | null>();
   /** Whether plain maps are read directly (off only to test that both ways give the same). */
   plainMaps = true;
   /** The plain map ahead: its form, and its values in the order written (set by plainMapAhead). */
@@ -890,8 +902,13 @@ export class IommuParser extends EmbeddedActionsParser {
     else return false;
     const v = this.plain.values;
     for (let n = 0; n < 3; n++) {
-      const value = numberValue(table.image(i + 1 + 2 * n));
-      if (value === undefined) return false;
+      const image = table.numberImage(i + 1 + 2 * n);
+      let value = this.values.get(image);
+      if (value === undefined) {
+        value = numberValue(image);
+        if (value === undefined) return false;
+        this.values.set(image, value);
+      }
       v[n] = value;
     }
     return true;
@@ -904,7 +921,7 @@ export class IommuParser extends EmbeddedActionsParser {
     const { sizeFirst, values } = this.plain;
     const num = (j: number, value: bigint | null): A.Num => {
       const at = table.start(j);
-      return { span: { start: at, end: at + table.length(j) }, text: table.image(j), value };
+      return { span: { start: at, end: at + table.length(j) }, text: table.numberImage(j), value };
     };
     const start = num(i + 1, values[0]);
     const second = num(i + 3, values[1]);
@@ -917,8 +934,9 @@ export class IommuParser extends EmbeddedActionsParser {
       this.currIdx++;
     }
     const s: A.MapStmt = { kind: 'map', span: this.stmtSpan(k), keyword: tokSpan(k) };
-    // `A size S -> T`: the range spans `A size S`; `A -> T size S`: it spans `A`
-    s.input = sizeFirst ? { span: { start: start.span.start, end: second.span.end }, start, size: second } : { span: { start: start.span.start, end: start.span.end }, start, size: third };
+    // `A size S -> T`: the range spans `A size S`; `A -> T size S`: it spans `A` (the same span
+    // object as A's: nothing changes a span, and a million maps hold one less object each)
+    s.input = sizeFirst ? { span: { start: start.span.start, end: second.span.end }, start, size: second } : { span: start.span, start, size: third };
     s.target = { kind: 'address', value: sizeFirst ? third : second };
     if (perm) s.perm = mkName(perm);
     return s;

@@ -34,14 +34,14 @@ import {
 
 /** One token, as the parser reads it. */
 class Token implements IToken {
+  readonly tokenTypeIdx: number;
   constructor(
     readonly image: string,
     readonly startOffset: number,
     readonly startLine: number,
     readonly tokenType: TokenType,
-  ) {}
-  get tokenTypeIdx(): number {
-    return this.tokenType.tokenTypeIdx!;
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
   }
   get endOffset(): number {
     return this.startOffset + this.image.length - 1;
@@ -76,7 +76,7 @@ export class TokenTable {
     private readonly lengths: Int32Array,
     private readonly lines: Int32Array,
   ) {}
-  /** One string per distinct name (names repeat: `rw`, device names). */
+  /** One string per distinct name or number spelling (`rw`, device names; numberImage: sizes, the IOVAs of like domains). */
   private readonly names = new Map<string, string>();
 
   type(i: number): TokenType {
@@ -94,6 +94,15 @@ export class TokenTable {
     const s = this.starts[i]!;
     const image = this.text.substring(s, s + this.lengths[i]!);
     if (t !== IDENTIFIER) return image;
+    const known = this.names.get(image);
+    if (known !== undefined) return known;
+    this.names.set(image, image);
+    return image;
+  }
+  /** The image of number token `i`, one string per distinct spelling (for the maps of large files). */
+  numberImage(i: number): string {
+    const s = this.starts[i]!;
+    const image = this.text.substring(s, s + this.lengths[i]!);
     const known = this.names.get(image);
     if (known !== undefined) return known;
     this.names.set(image, image);
