@@ -17,6 +17,7 @@ import { didYouMean } from '../../../grammar/src/spelling';
 import { runImportSysfs } from './import-sysfs';
 import { runImportAcpi } from './import-acpi';
 import { runImportDt } from './import-dt';
+import { runImportVm } from './import-vm';
 import { fsReason, UsageError, type CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runMap } from './map';
@@ -49,6 +50,9 @@ Usage:
   iommu-check explain-fault CONFIG [LOG...] [--format text|json]
                                          explain the IOMMU faults of kernel logs (dmesg,
                                          journalctl) through CONFIG (a .iommu file or a snapshot)
+  iommu-check import-vm SRC... [--host HOST] [--output FILE]
+                                         VM definitions (libvirt XML, a QEMU command line, a
+                                         cloud-hypervisor config) as domains over their host
   iommu-check explain [CODE]             what a check means, why the kernel cares, how to fix it;
                                          without CODE, the list of checks
   iommu-check format [--check] PATH...   rewrite files in the canonical layout (--check: print a
@@ -334,6 +338,7 @@ const SUBCOMMAND_RUNNERS: Record<string, (argv: readonly string[], io: CliIo) =>
   'import-sysfs': runImportSysfs,
   'import-acpi': (argv, io) => runImportAcpi(argv, io, VERSION),
   'import-dt': (argv, io) => runImportDt(argv, io, VERSION),
+  'import-vm': runImportVm,
   snapshot: (argv, io) => runSnapshot(argv, io, VERSION),
   map: runMap,
   'explain-fault': runExplainFault,
