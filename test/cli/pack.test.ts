@@ -69,6 +69,7 @@ describe('npm pack, then npm install -g into an empty prefix', { timeout: 60_000
       'docs/firmware.md',
       'docs/language.md',
       'docs/neovim.lua',
+      'docs/vm.md',
       'package.json',
     ]);
   });

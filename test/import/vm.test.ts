@@ -47,6 +47,15 @@ describe('memory layouts', () => {
     expect(layout({ family: 'pc', ram: 4n * G }).pciHole64).toEqual({ base: 5n * G, size: 2n * G });
   });
 
+  it('memory devices present at boot go into the device-memory area, in order (memory-device.c)', () => {
+    const l = layout({ ram: 4n * G, maxmem: 16n * G, slots: 2, dimms: [2n * G, G] });
+    expect(l.ram.slice(3).map((r) => [r.name, r.gpa, r.size])).toEqual([
+      ['memory device 0', 6n * G, 2n * G],
+      ['memory device 1', 8n * G, G],
+    ]);
+    expect(layout({ ram: 4n * G, dimms: [G] }).refusals).toEqual(['memory devices need a device-memory area: give maxmem (and slots) larger than the RAM']);
+  });
+
   it('AMD CPU: RAM above 4G moves to 1T when the highest GPA reaches the HyperTransport range (7.1+)', () => {
     expect(ram({ ram: 1536n * G, vendor: 'amd', version: [8, 2] })).toEqual(['0x0..0x9ffff', '0xc0000..0x7fffffff', '0x10000000000..0x27f7fffffff']);
     expect(ram({ ram: 1536n * G, vendor: 'amd', version: [7, 0] })).toEqual(['0x0..0x9ffff', '0xc0000..0x7fffffff', '0x100000000..0x1807fffffff']);
@@ -87,7 +96,8 @@ function importAndCheck(args: string[]): { code: number; err: string; text: stri
     .map((d) => {
       const pos = d.loc.file.lines.position(d.loc.span.start);
       const vm = d.related.filter((x) => x.message.startsWith('from the VM definition')).map((x) => `${path.basename(x.loc.file.path)}:${x.loc.file.lines.position(x.loc.span.start).line + 1}`);
-      return `${d.code} line ${pos.line + 1} [${vm.join(' ')}]`;
+      const line = d.loc.file.text.split('\n')[pos.line]!.replace(/\s*\/\/.*$/, '').trim();
+      return `${d.code} at '${line}' [${vm.join(' ')}]`;
     });
   return { code: r.code, err: r.err, text: fs.readFileSync(out, 'utf8'), found };
 }
@@ -101,18 +111,18 @@ describe('import-vm against hosts: the refusals at boot', () => {
 
   it('the HDMI audio sibling left behind: group-not-viable, naming the <hostdev>', () => {
     const r = importAndCheck(['q35-gpu-audio-left.xml', '--host', 'host-desktop.iommu']);
-    expect(r.found).toEqual(['group-not-viable line 58 [q35-gpu-audio-left.xml:26 q35-gpu-audio-left.xml:1]']);
+    expect(r.found).toEqual(["group-not-viable at 'attach gpu' [q35-gpu-audio-left.xml:26 q35-gpu-audio-left.xml:1]"]);
   });
 
   it('two VMs sharing one group: group-split on the second VM\'s attach', () => {
     const r = importAndCheck(['q35-gpu-audio-left.xml', 'q35-audio-only.xml', '--host', 'host-desktop.iommu']);
-    expect(r.found).toEqual(['group-split line 71 [q35-audio-only.xml:26 q35-audio-only.xml:1 q35-gpu-audio-left.xml:26]']);
+    expect(r.found).toEqual(["group-split at 'attach hdmi_audio' [q35-audio-only.xml:26 q35-audio-only.xml:1 q35-gpu-audio-left.xml:26]"]);
   });
 
   it('a 1.5 TiB EPYC VM on an old machine type crosses the HyperTransport hole; 8.2 relocates above 1T', () => {
-    expect(importAndCheck(['epyc-1.5t.xml', '--host', 'host-epyc.iommu']).found).toEqual(['map-overlaps-reserved line 24 [epyc-1.5t.xml:3 epyc-1.5t.xml:1]']);
+    expect(importAndCheck(['epyc-1.5t.xml', '--host', 'host-epyc.iommu']).found).toEqual(["map-overlaps-reserved at 'map 0x1_0000_0000 -> 0x1_C000_0000 size 1534G rw' [epyc-1.5t.xml:3 epyc-1.5t.xml:1]"]);
     expect(importAndCheck(['epyc-1.5t-q35-8.2.xml', '--host', 'host-epyc.iommu']).found).toEqual([]);
-    expect(importAndCheck(['epyc-1.5t.args', '--host', 'host-epyc.iommu']).found).toEqual(['map-overlaps-reserved line 24 [epyc-1.5t.args:1 epyc-1.5t.args:1]']);
+    expect(importAndCheck(['epyc-1.5t.args', '--host', 'host-epyc.iommu']).found).toEqual(["map-overlaps-reserved at 'map 0x1_0000_0000 -> 0x1_C000_0000 size 1534G rw' [epyc-1.5t.args:1 epyc-1.5t.args:1]"]);
   });
 
   it('Arm virt with an accelerated SMMUv3 and iommufd: a nested domain with the vIORT RMR over the host window', () => {
@@ -122,12 +132,12 @@ describe('import-vm against hosts: the refusals at boot', () => {
   });
 
   it('a 39-bit intel-iommu with RAM above 512 GiB: viommu-width', () => {
-    expect(importAndCheck(['q35-viommu39-600g.xml', '--host', 'host-server.iommu']).found).toEqual(['viommu-width line 18 [q35-viommu39-600g.xml:20 q35-viommu39-600g.xml:1 q35-viommu39-600g.xml:3]']);
-    expect(importAndCheck(['viommu39-600g.args', '--host', 'host-server.iommu']).found).toEqual(['viommu-width line 18 [viommu39-600g.args:2 viommu39-600g.args:1 viommu39-600g.args:1]']);
+    expect(importAndCheck(['q35-viommu39-600g.xml', '--host', 'host-server.iommu']).found).toEqual(["viommu-width at 'viommu vtd ias 39' [q35-viommu39-600g.xml:20 q35-viommu39-600g.xml:1 q35-viommu39-600g.xml:3]"]);
+    expect(importAndCheck(['viommu39-600g.args', '--host', 'host-server.iommu']).found).toEqual(["viommu-width at 'viommu vtd ias 39' [viommu39-600g.args:2 viommu39-600g.args:1 viommu39-600g.args:1]"]);
   });
 
   it('an RMRR device assigned: require-direct', () => {
-    expect(importAndCheck(['q35-rmrr-raid.xml', '--host', 'host-server.iommu']).found).toEqual(['require-direct line 17 [q35-rmrr-raid.xml:8 q35-rmrr-raid.xml:1]']);
+    expect(importAndCheck(['q35-rmrr-raid.xml', '--host', 'host-server.iommu']).found).toEqual(["require-direct at 'attach raid' [q35-rmrr-raid.xml:8 q35-rmrr-raid.xml:1]"]);
   });
 
   it('a cloud-hypervisor config', () => {
@@ -221,7 +231,7 @@ domain vm_arm_guest : nested {
   });
 
   it('QEMU by hand does not rebind: the GPU on its host driver makes its group not viable', () => {
-    expect(importAndCheck(['q35-gpu.args', '--host', 'host-desktop.iommu']).found).toEqual(['group-not-viable line 18 [q35-gpu.args:9 q35-gpu.args:3]']);
+    expect(importAndCheck(['q35-gpu.args', '--host', 'host-desktop.iommu']).found).toEqual(["group-not-viable at 'attach gpu' [q35-gpu.args:9 q35-gpu.args:3]"]);
   });
 
   it('arguments after -- are named by their position', () => {
@@ -229,6 +239,17 @@ domain vm_arm_guest : nested {
     expect(r.code).toBe(0);
     expect(r.out).toContain('  // iommu-check: from argv[6] -device vfio-pci,host=42:00.0\n  attach nvme0\n');
     expect(r.out).toContain('  map 0x1_0000_0000 -> 0x1_C000_0000 size 6G rw    // iommu-check: from argv[4] -m 8G: ram-above-4g\n');
+  });
+
+  it('a libvirt DIMM is mapped where QEMU plugs it, named by its element', () => {
+    const xml = fs.readFileSync(path.join(FIXTURES, 'q35-rmrr-raid.xml'), 'utf8')
+      .replace("<memory unit='MiB'>8192</memory>", "<maxMemory slots='4' unit='GiB'>32</maxMemory>\n  <memory unit='MiB'>8192</memory>")
+      .replace('  </devices>', "    <memory model='dimm'>\n      <target><size unit='GiB'>2</size><node>0</node></target>\n    </memory>\n  </devices>");
+    fs.writeFileSync(path.join(tmp, 'dimm.xml'), xml);
+    const r = run(['import-vm', 'dimm.xml', '--host', 'host-server.iommu'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  map 0x1_0000_0000 -> 0x1_C000_0000 size 4G rw    // iommu-check: from dimm.xml:4:3 <memory> 8192 MiB: ram-above-4g\n');
+    expect(r.out).toContain("  map 0x2_0000_0000 -> 0x2_C000_0000 size 2G rw    // iommu-check: from dimm.xml:14:5 <memory model='dimm'>: memory device 0\n");
   });
 
   it('what QEMU refuses at start is an error, and the configuration is still written', () => {
@@ -247,6 +268,6 @@ domain vm_arm_guest : nested {
     fs.writeFileSync(path.join(tmp, 'epyc-sysfs.xml'), xml);
     const r = importAndCheck(['epyc-sysfs.xml', '--host', sysfs]);
     expect(r.text).toContain('// ---- the host: the machine ');
-    expect(r.found).toEqual(['map-overlaps-reserved line 61 [epyc-sysfs.xml:3 epyc-sysfs.xml:1]']);
+    expect(r.found).toEqual(["map-overlaps-reserved at 'map 0x1_0000_0000 -> 0x1_C000_0000 size 1534G rw' [epyc-sysfs.xml:3 epyc-sysfs.xml:1]"]);
   });
 });

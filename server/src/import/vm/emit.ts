@@ -162,6 +162,7 @@ export function importVms(sources: VmSource[], host: Host | null, outDir: string
       vendor,
       physBits: vm.cpu.physBits,
       hotplugSize: vm.memory.hotplugSize,
+      dimms: vm.memory.dimms.map((d) => d.size),
     });
     for (const r of layout.refusals) refusals.push(`${at(s, r.startsWith('max-ram') ? vm.machine.origin : vm.memory.origin)}: ${r}`);
     let name = `vm_${ident(vm.name)}`;
@@ -197,7 +198,8 @@ export function importVms(sources: VmSource[], host: Host | null, outDir: string
       cursor = ((cursor + r.size + GiB - 1n) / GiB) * GiB;
       const round = r.size % (1n << 20n) === 0n && (r.size < GiB || r.size % GiB === 0n);
       const m = round ? `${hex(r.gpa)} -> ${hex(target)} size ${sizeText(r.size)}` : `${hex(r.gpa)}..${hex(r.gpa + r.size - 1n)} -> ${hex(target)}`;
-      ramLines.push(`  map ${m} rw    // ${from(s, { ...vm.memory.origin, what: `${vm.memory.origin.what}: ${r.name}` })}`);
+      const o = r.dimm !== undefined ? vm.memory.dimms[r.dimm]!.origin : vm.memory.origin;
+      ramLines.push(`  map ${m} rw    // ${from(s, { ...o, what: `${o.what}: ${r.name}` })}`);
     }
     const attachLines: string[] = [];
     const seen = new Set<string>();

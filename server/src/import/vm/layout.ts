@@ -37,6 +37,8 @@ const FOUR_G = 0x1_0000_0000n;
 export interface RamRegion {
   gpa: bigint;
   size: bigint;
+  /** For a memory device: its index among the VM's memory devices. */
+  dimm?: number;
   /** What QEMU / cloud-hypervisor call it: `ram-below-4g`, `ram-above-4g`, `mach-virt.ram`. */
   name: string;
 }
@@ -65,6 +67,8 @@ export interface LayoutInput {
   vendor: CpuVendor;
   physBits: number | null;
   hotplugSize: bigint;
+  /** Sizes of the memory devices present at boot, in order. */
+  dimms?: bigint[];
 }
 
 const roundUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
@@ -148,14 +152,38 @@ function cloudHypervisor(i: LayoutInput): Layout {
   return { ram, deviceMemory: dev, pciHole64: null, notes: [`cloud-hypervisor ${arm ? 'aarch64' : 'x86_64'}: RAM up to the 32-bit gap, the rest from 4G (${src}; RAM_64BIT_START 4G)`], refusals: [] };
 }
 
+/**
+ * Memory devices present at boot go into the device-memory area in order, each at the first free
+ * address aligned to its own size up to 1 GiB (hw/mem/memory-device.c memory_device_get_free_addr
+ * takes the backend's alignment; 1 GiB pages are the largest the area is sized for).
+ */
+function placeDimms(l: Layout, sizes: bigint[]): Layout {
+  if (sizes.length === 0) return l;
+  if (!l.deviceMemory) {
+    l.refusals.push('memory devices need a device-memory area: give maxmem (and slots) larger than the RAM');
+    return l;
+  }
+  let at = l.deviceMemory.base;
+  const end = l.deviceMemory.base + l.deviceMemory.size;
+  sizes.forEach((size, k) => {
+    let align = 1n;
+    while (align < GiB && size % (align * 2n) === 0n) align *= 2n;
+    at = roundUp(at, align);
+    if (at + size > end) l.refusals.push(`memory device ${k} (${size} bytes) does not fit in the device-memory area`);
+    l.ram.push({ gpa: at, size, name: `memory device ${k}`, dimm: k });
+    at += size;
+  });
+  return l;
+}
+
 /** The guest-physical layout of a VM's RAM. */
 export function memoryLayout(i: LayoutInput): Layout {
   switch (i.family) {
     case 'q35':
     case 'pc':
-      return qemuX86(i);
+      return placeDimms(qemuX86(i), i.dimms ?? []);
     case 'virt':
-      return qemuVirt(i);
+      return placeDimms(qemuVirt(i), i.dimms ?? []);
     default:
       return cloudHypervisor(i);
   }

@@ -106,12 +106,17 @@ export function parseLibvirt(text: string, file: string): Parsed {
   }
   const devices = child(root, 'devices');
   let dimms = 0n;
+  const dimmList: { size: bigint; origin: Origin }[] = [];
   for (const md of devices ? children(devices, 'memory') : []) {
     const t = child(md, 'target');
     const s = t ? child(t, 'size') : null;
     const b = s ? libvirtBytes(s.textContent ?? '', attr(s, 'unit')) : null;
     if (b === null) throw new VmError(`${where(md)}: <memory model='${attr(md, 'model') ?? '?'}'> has no <target><size>`);
-    if (attr(md, 'model') !== 'virtio-mem') dimms += b;
+    const model = attr(md, 'model') ?? 'dimm';
+    if (model === 'dimm' || model === 'nvdimm') {
+      dimms += b;
+      dimmList.push({ size: b, origin: origin(md, `<memory model='${model}'>`) });
+    } else warnings.push(`${where(md)}: <memory model='${model}'>: its memory is plugged after boot and is not modelled`);
   }
   if (dimms >= total) throw new VmError(`${where(memEl)}: the memory devices (${dimms} bytes) take all of <memory>`);
   const ram = total - dimms;
@@ -162,7 +167,7 @@ export function parseLibvirt(text: string, file: string): Parsed {
     origin: origin(root, `<domain> '${name}'`),
     machine: { ...machine, maxRamBelow4g: null, hole64Size: null, origin: origin(type, `<type machine='${machineType}'>`) },
     cpu: { vendor, model, physBits, origin: cpuEl ? origin(cpuEl, `<cpu>`) : null },
-    memory: { ram, maxmem, slots, hotplugSize: 0n, origin: origin(memEl, `<memory> ${(memEl.textContent ?? '').trim()} ${attr(memEl, 'unit') ?? 'KiB'}`) },
+    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms: dimmList, origin: origin(memEl, `<memory> ${(memEl.textContent ?? '').trim()} ${attr(memEl, 'unit') ?? 'KiB'}`) },
     hostdevs,
     iommufd: iommufdAt[0] ?? null,
     viommu,

@@ -136,6 +136,8 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
   const iommufdUsers: { dev: Arg; id: string }[] = [];
   let legacyDevices = 0;
   let viommu: ViommuConfig | null = null;
+  const backends = new Map<string, bigint>();
+  const dimms: { size: bigint; origin: Origin }[] = [];
   let nameText: string | null = null;
   const value = (opt: Arg): Arg => {
     const next = args[args.indexOf(opt) + 1];
@@ -207,13 +209,19 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
         k++;
         const { first: f, props } = optionList(v.text);
         if (f === 'iommufd') iommufdObjects.set(props.get('id') ?? '', v);
+        else if (f.startsWith('memory-backend-') && props.has('id') && props.has('size')) backends.set(props.get('id')!, size(props.get('size')!, v, `${f} size`, 1n));
         break;
       }
       case '-device': {
         const v = value(a);
         k++;
         const { first: drv, props } = optionList(v.text);
-        if (drv === 'vfio-pci' || drv === 'vfio-pci-nohotplug') {
+        if (drv === 'pc-dimm' || drv === 'nvdimm') {
+          const id = props.get('memdev');
+          const sz = id !== undefined ? backends.get(id) : undefined;
+          if (sz === undefined) throw new VmError(`${at(v)}: -device ${drv}: memdev=${id ?? ''} names no memory backend given before it (-object memory-backend-…,id=…,size=…)`);
+          dimms.push({ size: sz, origin: origin(v, `-device ${v.text}`) });
+        } else if (drv === 'vfio-pci' || drv === 'vfio-pci-nohotplug') {
           let host = props.get('host');
           if (!host && props.has('sysfsdev')) host = props.get('sysfsdev')!.replace(/\/+$/, '').split('/').pop();
           if (!host) throw new VmError(`${at(v)}: -device ${drv} without host= (or sysfsdev=): which host device is assigned?`);
@@ -261,7 +269,7 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
     origin: origin(first, first.text.startsWith('-') ? 'the command line' : first.text),
     machine: { ...machine, maxRamBelow4g, hole64Size: hole64, origin: origin(machineArg, machineArg === first ? `default machine ${mt}` : `-machine ${machineArg.text}`) },
     cpu: { vendor: vendorOfModel(cpuModel), model: cpuModel, physBits, origin: cpuArg ? origin(cpuArg, `-cpu ${cpuArg.text}`) : null },
-    memory: { ram, maxmem, slots, hotplugSize: 0n, origin: memArg ? origin(memArg, `-m ${memArg.text}`) : origin(first, 'default -m 128M') },
+    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms, origin: memArg ? origin(memArg, `-m ${memArg.text}`) : origin(first, 'default -m 128M') },
     hostdevs,
     iommufd: usedIommufd ? origin(iommufdObjects.get(usedIommufd.id)!, `-object ${iommufdObjects.get(usedIommufd.id)!.text}`) : null,
     viommu,

@@ -54,6 +54,8 @@ export interface VmMemory {
   origin: Origin;
   /** cloud-hypervisor `hotplug_size`: RAM hot-plugged after boot into the device area. */
   hotplugSize: bigint;
+  /** Memory devices present at boot (libvirt `<memory model='dimm|nvdimm'>`, QEMU `-device pc-dimm|nvdimm`): placed in the device-memory area. */
+  dimms: { size: bigint; origin: Origin }[];
 }
 
 export interface VmDefinition {
