@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/engine';
 import { run } from '../cli/helpers';
-import { memoryLayout, type LayoutInput } from '../../server/src/import/vm/layout';
+import { memoryLayout, splitByNodes, type LayoutInput } from '../../server/src/import/vm/layout';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'vm');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'import-vm-'));
@@ -54,6 +54,18 @@ describe('memory layouts', () => {
       ['memory device 1', 8n * G, G],
     ]);
     expect(layout({ ram: 4n * G, dimms: [G] }).refusals).toEqual(['memory devices need a device-memory area: give maxmem (and slots) larger than the RAM']);
+  });
+
+  it('NUMA nodes split the RAM regions at the node boundaries (one backend per node)', () => {
+    const l = layout({ ram: 16n * G });
+    expect(splitByNodes(l.ram, [8n * G, 8n * G]).map((r) => `0x${r.gpa.toString(16)}+${r.size / 1024n}K ${r.name}`)).toEqual([
+      '0x0+640K ram-below-4g (below the VGA window), NUMA node 0',
+      '0xc0000+2096384K ram-below-4g (above the VGA window), NUMA node 0',
+      '0x100000000+6291456K ram-above-4g, NUMA node 0',
+      '0x280000000+8388608K ram-above-4g, NUMA node 1',
+    ]);
+    // a boundary inside the memory below 4G
+    expect(splitByNodes(l.ram, [G, 15n * G]).map((r) => `0x${r.gpa.toString(16)}+${r.size / 1024n}K`)).toEqual(['0x0+640K', '0xc0000+1047808K', '0x40000000+1048576K', '0x100000000+14680064K']);
   });
 
   it('AMD CPU: RAM above 4G moves to 1T when the highest GPA reaches the HyperTransport range (7.1+)', () => {
@@ -239,6 +251,23 @@ domain vm_arm_guest : nested {
     expect(r.code).toBe(0);
     expect(r.out).toContain('  // iommu-check: from argv[6] -device vfio-pci,host=42:00.0\n  attach nvme0\n');
     expect(r.out).toContain('  map 0x1_0000_0000 -> 0x1_C000_0000 size 6G rw    // iommu-check: from argv[4] -m 8G: ram-above-4g\n');
+  });
+
+  it('libvirt NUMA cells split the maps; <qemu:commandline> max-ram-below-4g moves the split', () => {
+    const xml = fs.readFileSync(path.join(FIXTURES, 'q35-rmrr-raid.xml'), 'utf8')
+      .replace("<domain type='kvm'>", "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
+      .replace('  <devices>', "  <cpu mode='host-passthrough'>\n    <numa>\n      <cell id='0' cpus='0-3' memory='4096' unit='MiB'/>\n      <cell id='1' cpus='4-7' memory='4096' unit='MiB'/>\n    </numa>\n  </cpu>\n  <devices>")
+      .replace('</domain>', "  <qemu:commandline>\n    <qemu:arg value='-machine'/>\n    <qemu:arg value='max-ram-below-4g=1G'/>\n  </qemu:commandline>\n</domain>");
+    fs.writeFileSync(path.join(tmp, 'numa.xml'), xml);
+    const r = run(['import-vm', 'numa.xml', '--host', 'host-server.iommu'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.startsWith('  map ')).map((l) => l.replace(/ rw .*$/, ''))).toEqual([
+      '  map 0x0..0x9_FFFF -> 0x1_0000_0000',
+      '  map 0xC_0000..0x3FFF_FFFF -> 0x1_4000_0000',
+      '  map 0x1_0000_0000 -> 0x1_8000_0000 size 3G',
+      '  map 0x1_C000_0000 -> 0x2_4000_0000 size 4G',
+    ]);
+    expect(r.out).toContain("// q35 puts at most 2G of RAM below 4G, at most max-ram-below-4g=1G (hw/i386/pc_q35.c)");
   });
 
   it('a libvirt DIMM is mapped where QEMU plugs it, named by its element', () => {

@@ -81,7 +81,7 @@ export function parseCloudHypervisor(text: string, file: string, arch: 'x86_64' 
     origin: top,
     machine: { family, type: `cloud-hypervisor ${arch}`, version: null, maxRamBelow4g: null, hole64Size: null, origin: top },
     cpu: { vendor: 'unknown', model: 'host', physBits: null, origin: null },
-    memory: { ram: size, maxmem: size + hotplug, slots: 0, hotplugSize: hotplug, dimms: [], origin: { ...memAt, what: `"memory" size ${size}` } },
+    memory: { ram: size, maxmem: size + hotplug, slots: 0, hotplugSize: hotplug, dimms: [], nodes: [], origin: { ...memAt, what: `"memory" size ${size}` } },
     hostdevs,
     iommufd: iommufd ? { ...at('"iommufd"'), what: '"platform" "iommufd": true' } : null,
     viommu: anyBehind ? { model: 'virtio', awBits: width, accel: false, cachingMode: false, origin: width !== null ? { ...at(`"${widthKey}"`), what: `"${widthKey}": ${width}` } : { ...at('"iommu": true'), what: '"iommu": true' } } : null,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { hexGrouped } from '../../model/intervals';
 import { NEUTRAL_DRIVERS, type Backend, type Device, type IommuModel } from '../../model/types';
 import { bdfOf, dropUsedGroupSuppressions, rebindDrivers, type Host } from './host';
-import { memoryLayout, type Layout } from './layout';
+import { memoryLayout, splitByNodes, type Layout } from './layout';
 import { originText, VmError, type CpuVendor, type Origin, type VmDefinition, type ViommuConfig } from './types';
 
 export interface VmSource {
@@ -193,7 +193,7 @@ export function importVms(sources: VmSource[], host: Host | null, outDir: string
     }
 
     const ramLines: string[] = [];
-    for (const r of layout.ram) {
+    for (const r of splitByNodes(layout.ram, vm.memory.nodes)) {
       const target = cursor;
       cursor = ((cursor + r.size + GiB - 1n) / GiB) * GiB;
       const round = r.size % (1n << 20n) === 0n && (r.size < GiB || r.size % GiB === 0n);

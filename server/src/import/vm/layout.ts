@@ -39,6 +39,8 @@ export interface RamRegion {
   size: bigint;
   /** For a memory device: its index among the VM's memory devices. */
   dimm?: number;
+  /** For boot RAM: the offset in the VM's RAM (QEMU's machine->ram) at which it starts. */
+  offset?: bigint;
   /** What QEMU / cloud-hypervisor call it: `ram-below-4g`, `ram-above-4g`, `mach-virt.ram`. */
   name: string;
 }
@@ -77,9 +79,9 @@ const hx = (v: bigint) => '0x' + v.toString(16).toUpperCase();
 
 /** Below the legacy VGA window, and from the end of it up to `end`. */
 function lowRam(end: bigint): RamRegion[] {
-  if (end <= 0xa_0000n) return end > 0n ? [{ gpa: 0n, size: end, name: 'ram-below-4g' }] : [];
-  const out: RamRegion[] = [{ gpa: 0n, size: 0xa_0000n, name: 'ram-below-4g (below the VGA window)' }];
-  if (end > 0xc_0000n) out.push({ gpa: 0xc_0000n, size: end - 0xc_0000n, name: 'ram-below-4g (above the VGA window)' });
+  if (end <= 0xa_0000n) return end > 0n ? [{ gpa: 0n, size: end, name: 'ram-below-4g', offset: 0n }] : [];
+  const out: RamRegion[] = [{ gpa: 0n, size: 0xa_0000n, name: 'ram-below-4g (below the VGA window)', offset: 0n }];
+  if (end > 0xc_0000n) out.push({ gpa: 0xc_0000n, size: end - 0xc_0000n, name: 'ram-below-4g (above the VGA window)', offset: 0xc_0000n });
   return out;
 }
 
@@ -126,7 +128,7 @@ function qemuX86(i: LayoutInput): Layout {
     refusals.push(`the highest guest address ${hx(p.maxUsed)} is beyond phys-bits ${i.physBits}: QEMU exits ("Address space limit ${hx((1n << BigInt(i.physBits)) - 1n)} < ${hx(p.maxUsed)} phys-bits too low (${i.physBits})", hw/i386/pc.c pc_memory_init)`);
   }
   const ram = lowRam(below);
-  if (above > 0n) ram.push({ gpa: aboveStart, size: above, name: 'ram-above-4g' });
+  if (above > 0n) ram.push({ gpa: aboveStart, size: above, name: 'ram-above-4g', offset: below });
   return { ram, deviceMemory: p.dev, pciHole64: p.hole, notes, refusals };
 }
 
@@ -135,7 +137,7 @@ function qemuVirt(i: LayoutInput): Layout {
   const refusals: string[] = [];
   if (i.ram > 255n * GiB) refusals.push(`${size(i.ram)} of RAM: QEMU virt cannot model more than 255G of RAM (hw/arm/virt.c, LEGACY_RAMLIMIT_BYTES)`);
   const dev = i.maxmem > i.ram || i.slots > 0 ? { base: roundUp(base + i.ram, GiB), size: i.maxmem - i.ram + BigInt(i.slots) * GiB } : null;
-  return { ram: [{ gpa: base, size: i.ram, name: 'mach-virt.ram' }], deviceMemory: dev, pciHole64: null, notes: ['QEMU virt: RAM from 0x4000_0000 (hw/arm/virt.c base_memmap VIRT_MEM)'], refusals };
+  return { ram: [{ gpa: base, size: i.ram, name: 'mach-virt.ram', offset: 0n }], deviceMemory: dev, pciHole64: null, notes: ['QEMU virt: RAM from 0x4000_0000 (hw/arm/virt.c base_memmap VIRT_MEM)'], refusals };
 }
 
 function cloudHypervisor(i: LayoutInput): Layout {
@@ -174,6 +176,34 @@ function placeDimms(l: Layout, sizes: bigint[]): Layout {
     at += size;
   });
   return l;
+}
+
+/**
+ * With NUMA nodes the VM's RAM is one backend per node (QEMU's machine->ram is a container of
+ * them), and the VFIO listener maps each backend's part of a RAM region on its own: the regions
+ * split at the node boundaries (in RAM offsets).
+ */
+export function splitByNodes(ram: RamRegion[], nodeSizes: bigint[]): RamRegion[] {
+  if (nodeSizes.length < 2) return ram;
+  const bounds: bigint[] = [];
+  let acc = 0n;
+  for (const n of nodeSizes.slice(0, -1)) bounds.push((acc += n));
+  const out: RamRegion[] = [];
+  for (const r of ram) {
+    if (r.offset === undefined) {
+      out.push(r);
+      continue;
+    }
+    let start = r.offset;
+    const end = r.offset + r.size;
+    while (start < end) {
+      const node = bounds.filter((b) => b <= start).length;
+      const next = bounds.find((b) => b > start && b < end) ?? end;
+      out.push({ gpa: r.gpa + (start - r.offset), size: next - start, name: `${r.name}, NUMA node ${node}`, offset: start });
+      start = next;
+    }
+  }
+  return out;
 }
 
 /** The guest-physical layout of a VM's RAM. */

@@ -3,7 +3,8 @@
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { machineOf, vendorOfModel } from './machines';
-import { libvirtBytes, VmError, type HostDev, type Origin, type VmDefinition, type ViommuConfig, type ViommuModel } from './types';
+import { optionList } from './qemu';
+import { libvirtBytes, qemuBytes, VmError, type HostDev, type Origin, type VmDefinition, type ViommuConfig, type ViommuModel } from './types';
 
 const children = (el: Element, tag: string): Element[] => {
   const out: Element[] = [];
@@ -120,6 +121,14 @@ export function parseLibvirt(text: string, file: string): Parsed {
   }
   if (dimms >= total) throw new VmError(`${where(memEl)}: the memory devices (${dimms} bytes) take all of <memory>`);
   const ram = total - dimms;
+  const nodes: bigint[] = [];
+  const numa = cpuEl ? child(cpuEl, 'numa') : null;
+  for (const cell of numa ? children(numa, 'cell') : []) {
+    const b = libvirtBytes(attr(cell, 'memory') ?? '', attr(cell, 'unit'));
+    if (b === null) throw new VmError(`${where(cell)}: <cell memory='${attr(cell, 'memory') ?? ''}'> is not a size`);
+    nodes.push(b);
+  }
+  if (nodes.length > 0 && nodes.reduce((a, b) => a + b, 0n) !== ram) throw new VmError(`${where(numa!)}: the NUMA cells hold ${nodes.reduce((a, b) => a + b, 0n)} bytes, but the boot RAM is ${ram} bytes (<memory> less the memory devices)`);
   const cur = child(root, 'currentMemory');
   if (cur) {
     const c = libvirtBytes(cur.textContent ?? '', attr(cur, 'unit'));
@@ -160,14 +169,42 @@ export function parseLibvirt(text: string, file: string): Parsed {
     viommu = { model: models[m]!, awBits: aw === null ? null : Number(aw), accel: d !== null && attr(d, 'accel') === 'on', cachingMode: d !== null && attr(d, 'caching_mode') === 'on', origin: origin(iommuEl, `<iommu model='${m}'>${aw !== null ? ` aw_bits='${aw}'` : ''}`) };
   }
 
+  // <qemu:commandline> arguments that change the layout (libvirt passes them to QEMU as they are).
+  let maxRamBelow4g: bigint | null = null;
+  let hole64Size: bigint | null = null;
+  let machineOrigin = origin(type, `<type machine='${machineType}'>`);
+  for (const cl of children(root, 'qemu:commandline')) {
+    const args = children(cl, 'qemu:arg');
+    args.forEach((arg, k) => {
+      const opt = attr(arg, 'value');
+      const next = args[k + 1];
+      const v = next ? attr(next, 'value') ?? '' : '';
+      if (!next || (opt !== '-machine' && opt !== '-M' && opt !== '-global')) return;
+      if (opt === '-global') {
+        const m = /^(q35-pcihost|i440FX-pcihost)\.pci-hole64-size=(.+)$/.exec(v);
+        if (m) {
+          hole64Size = qemuBytes(m[2]!, 1n);
+          if (hole64Size === null) throw new VmError(`${where(next)}: <qemu:arg value='${v}'>: not a size`);
+        }
+        return;
+      }
+      const { props } = optionList(v);
+      if (props.has('max-ram-below-4g')) {
+        maxRamBelow4g = qemuBytes(props.get('max-ram-below-4g')!, 1n);
+        if (maxRamBelow4g === null) throw new VmError(`${where(next)}: <qemu:arg value='${v}'>: max-ram-below-4g is not a size`);
+        machineOrigin = origin(next, `<qemu:arg value='${v}'>`);
+      }
+    });
+  }
+
   const vm: VmDefinition = {
     format: 'libvirt',
     file,
     name,
     origin: origin(root, `<domain> '${name}'`),
-    machine: { ...machine, maxRamBelow4g: null, hole64Size: null, origin: origin(type, `<type machine='${machineType}'>`) },
+    machine: { ...machine, maxRamBelow4g, hole64Size, origin: machineOrigin },
     cpu: { vendor, model, physBits, origin: cpuEl ? origin(cpuEl, `<cpu>`) : null },
-    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms: dimmList, origin: origin(memEl, `<memory> ${(memEl.textContent ?? '').trim()} ${attr(memEl, 'unit') ?? 'KiB'}`) },
+    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms: dimmList, nodes, origin: origin(memEl, `<memory> ${(memEl.textContent ?? '').trim()} ${attr(memEl, 'unit') ?? 'KiB'}`) },
     hostdevs,
     iommufd: iommufdAt[0] ?? null,
     viommu,

@@ -138,6 +138,7 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
   let viommu: ViommuConfig | null = null;
   const backends = new Map<string, bigint>();
   const dimms: { size: bigint; origin: Origin }[] = [];
+  const nodes: bigint[] = [];
   let nameText: string | null = null;
   const value = (opt: Arg): Arg => {
     const next = args[args.indexOf(opt) + 1];
@@ -239,6 +240,19 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
         }
         break;
       }
+      case '-numa': {
+        const v = value(a);
+        k++;
+        const { first: f, props } = optionList(v.text);
+        if (f !== 'node' && !props.has('nodeid') && f !== '') break;
+        if (f !== 'node') break;
+        if (props.has('memdev')) {
+          const sz = backends.get(props.get('memdev')!);
+          if (sz === undefined) throw new VmError(`${at(v)}: -numa node,memdev=${props.get('memdev')} names no memory backend given before it`);
+          nodes.push(sz);
+        } else if (props.has('mem')) nodes.push(size(props.get('mem')!, v, '-numa mem', 1n << 20n));
+        break;
+      }
       case '-readconfig':
         throw new VmError(`${at(a)}: -readconfig is not read: give the options on the command line`);
       default:
@@ -260,6 +274,7 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
   const mt = machineType;
   const machine = machineOf(mt, arch, () => `${at(machineArg!)}: -machine ${mt}`);
   if (maxmem === null) maxmem = ram;
+  if (nodes.length > 0 && nodes.reduce((x, y) => x + y, 0n) !== ram) throw new VmError(`${memArg ? at(memArg) : file ?? 'the command line'}: the NUMA nodes hold ${nodes.reduce((x, y) => x + y, 0n)} bytes, but -m is ${ram} bytes`);
   if (maxmem < ram) throw new VmError(`${at(memArg!)}: -m maxmem is smaller than the RAM size`);
   const usedIommufd = iommufdUsers[0];
   const vm: VmDefinition = {
@@ -269,7 +284,7 @@ export function parseQemu(args: Arg[], file: string | null): Parsed {
     origin: origin(first, first.text.startsWith('-') ? 'the command line' : first.text),
     machine: { ...machine, maxRamBelow4g, hole64Size: hole64, origin: origin(machineArg, machineArg === first ? `default machine ${mt}` : `-machine ${machineArg.text}`) },
     cpu: { vendor: vendorOfModel(cpuModel), model: cpuModel, physBits, origin: cpuArg ? origin(cpuArg, `-cpu ${cpuArg.text}`) : null },
-    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms, origin: memArg ? origin(memArg, `-m ${memArg.text}`) : origin(first, 'default -m 128M') },
+    memory: { ram, maxmem, slots, hotplugSize: 0n, dimms, nodes, origin: memArg ? origin(memArg, `-m ${memArg.text}`) : origin(first, 'default -m 128M') },
     hostdevs,
     iommufd: usedIommufd ? origin(iommufdObjects.get(usedIommufd.id)!, `-object ${iommufdObjects.get(usedIommufd.id)!.text}`) : null,
     viommu,

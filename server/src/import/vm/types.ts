@@ -56,6 +56,8 @@ export interface VmMemory {
   hotplugSize: bigint;
   /** Memory devices present at boot (libvirt `<memory model='dimm|nvdimm'>`, QEMU `-device pc-dimm|nvdimm`): placed in the device-memory area. */
   dimms: { size: bigint; origin: Origin }[];
+  /** The RAM of each NUMA node, in order (libvirt `<numa><cell memory>`, QEMU `-numa node,memdev=|mem=`); empty without NUMA. */
+  nodes: bigint[];
 }
 
 export interface VmDefinition {
