@@ -302,6 +302,9 @@ domain vm2 : paging { attach g }
         'vfio-pci 0000:02:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000d address=0x2000 flags=0x0000]',
         'vfio-pci 0000:02:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000e address=0x2000 flags=0x0000]',
         'vfio-pci 0000:02:00.1: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000e address=0x3000 flags=0x0000]',
+        // domain ID 0 is no domain, and interrupt requests say nothing of the DMA domain
+        'vfio-pci 0000:01:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x4000 flags=0x0000]',
+        'vfio-pci 0000:02:00.1: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000f address=0xfee00000 flags=0x0028]',
       ].join('\n'),
     );
     expect(domainIdNotes(explainLogs(a, [scan.events]), a)).toEqual([

@@ -12,7 +12,7 @@ import { describeMapping, type Resolution } from '../model/translation';
 import type { Device, Domain, Loc, Mapping, Region, Related } from '../model/types';
 import { doorbellPage } from '../model/defaults';
 import type { FaultEvent } from './event';
-import { DRIVER_NAMES } from './event';
+import { DRIVER_NAMES, parseHex } from './event';
 import { RequesterIndex, type RequesterMatch } from './requester';
 
 export const CAUSES = [
@@ -479,8 +479,9 @@ export function domainIdNotes(groups: readonly FaultGroup[], analysis: Analysis)
   for (const g of groups)
     for (const { event: ev } of g.occurrences) {
       const dev = g.explanation.device;
-      const id = ev.driver === 'amd-vi' && ev.name === 'IO_PAGE_FAULT' && ev.pasid === null ? ev.detail['domainId'] : undefined;
-      if (!dev || typeof id !== 'string') continue;
+      const id = ev.driver === 'amd-vi' && ev.name === 'IO_PAGE_FAULT' && ev.pasid === null && ev.kind !== 'interrupt' ? ev.detail['domainId'] : undefined;
+      // domain ID 0 is none: the kernel never hands it out (a blocked or unset device-table entry)
+      if (!dev || typeof id !== 'string' || Number(parseHex(id) ?? 0n) === 0) continue;
       const key = id.toLowerCase();
       (byId.get(key) ?? byId.set(key, new Set()).get(key)!).add(dev);
       (byDevice.get(dev) ?? byDevice.set(dev, new Set()).get(dev)!).add(key);
