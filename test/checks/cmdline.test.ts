@@ -262,6 +262,15 @@ ${DESKTOP}`,
     );
     expect(fixesFor(a.diagnostics[0]!, a).map((f) => [f.title, f.edits.map((e) => e.newText)])).toEqual([["Replace with 'iommu.passthrough'", ['iommu.passthrough']]]);
   });
+  it('ranges stay right after escaped quotes in the string', () => {
+    const a = checkAll(`${line('acpi_osi=\\"Windows 2020\\" iommu=on', ['iommu=on', 'cmdline-no-effect'])}${DESKTOP}`, [
+      "main.iommu:1:36 cmdline-no-effect: 'iommu=' has no option 'on': iommu_setup ignores it silently (nothing switches the IOMMU on here: VT-d needs intel_iommu=on when the kernel is built without CONFIG_INTEL_IOMMU_DEFAULT_ON; the AMD IOMMU is on whenever the firmware has an IVRS)",
+    ]);
+    expect(a.config.commandLine!.parsed.params.map((p) => [p.name, p.value])).toEqual([
+      ['acpi_osi', 'Windows 2020'],
+      ['iommu', 'on'],
+    ]);
+  });
   it('allow-unsafe-interrupts as a statement on an Arm machine with GICv2m', () => {
     checkAll(
       `  allow-unsafe-interrupts

@@ -46,6 +46,14 @@ describe('hover on a kernel parameter', () => {
   });
 });
 
+describe('hover on allow-unsafe-interrupts', () => {
+  it('names the module parameter of the backend', () => {
+    expect(hoverAt(`backend vfio-type1\nallow-un$0safe-interrupts\n${X86}`)!.contents).toBe(
+      '**`allow-unsafe-interrupts`**\n\nUnder backend vfio-type1 this is `vfio_iommu_type1.allow_unsafe_interrupts=1` on the kernel command line: the VFIO type1 container attaches devices whose MSIs are not isolated (no interrupt remapping, GICv2m) instead of refusing them with -EPERM. Such a device can write any interrupt message.',
+    );
+  });
+});
+
 describe('completion inside cmdline', () => {
   const complete = (fixture: string) => {
     const { text, offset } = cursor(fixture);

@@ -71,3 +71,15 @@ function optionCompletions(p: BootParam): CmdlineCompletion[] {
   const typed = new Set(commaOptions(p).map((o) => o.text));
   return info.options.filter((o) => !typed.has(o)).map((o) => ({ label: o, detail: `${info.name}= option` }));
 }
+
+/** Hover on the `allow-unsafe-interrupts` statement: the module parameter it stands for under this backend. */
+export function allowUnsafeText(config: Configuration): string {
+  const param = config.backend === 'vfio-type1' ? 'vfio_iommu_type1.allow_unsafe_interrupts=1' : config.backend === 'iommufd' ? 'iommufd.allow_unsafe_interrupts=1' : null;
+  return [
+    '**`allow-unsafe-interrupts`**',
+    '',
+    param
+      ? `Under backend ${config.backend} this is \`${param}\` on the kernel command line: ${config.backend === 'iommufd' ? 'iommufd binds' : 'the VFIO type1 container attaches'} devices whose MSIs are not isolated (no interrupt remapping, GICv2m) instead of refusing them with -EPERM. Such a device can write any interrupt message.`
+      : 'Under backend dma-api nothing is handed to user space: it changes nothing.',
+  ].join('\n');
+}

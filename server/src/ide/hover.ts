@@ -16,7 +16,7 @@ import { groupingReasons } from '../model/topology';
 import { formatResolution, type Translation } from '../model/translation';
 import { IOMMU_MODELS, IRQCHIP_MODELS, type Configuration, type Device, type Domain, type Group, type Iommu, type IommuModel, type Irqchip, type IrqchipModel, type Mapping, type Region, type SourceFile, type Symbol } from '../model/types';
 import { numbersOf, referenceAt, statementAt, within, type AnalysisOf } from './common';
-import { cmdlineHover } from './cmdline';
+import { allowUnsafeText, cmdlineHover } from './cmdline';
 
 export interface HoverResult {
   /** Markdown. */
@@ -48,6 +48,7 @@ export function hover(a: AnalysisOf, file: SourceFile, offset: number): HoverRes
   const { top, inner } = statementAt(file, offset);
   if (!top) return null;
   if (top.kind === 'cmdline') return cmdlineHover(config, file, top, offset);
+  if (top.kind === 'allow-unsafe-interrupts' && within(top.keyword, offset)) return { contents: allowUnsafeText(config), span: top.keyword };
   const st = inner ?? top;
   for (const { num, role } of numbersOf(st)) {
     if (!within(num.span, offset)) continue;
