@@ -52,7 +52,7 @@ console.log('');
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 250_000, 500_000, 1_000_000];
 const cliOnly = process.argv.includes('--cli-only');
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
-console.log(`CLI end to end (\`iommu-check --format json\`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps; above ${MAPS_PER_FILE.toLocaleString('en')} maps the domains are split over included files, as a file may be at most 16 MB) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown; "doubling cost" is the CLI time ratio per doubling of the maps.`);
+console.log(`CLI end to end (\`iommu-check --format json\`, a clean configuration of 100 devices, one paging domain each, 2M and 4K maps; above ${MAPS_PER_FILE.toLocaleString('en')} maps the domains are split over included files, as a file may be at most 64 MB) against the floor (the same maps as JSON: read, JSON.parse, BigInt of every field, a sort per domain), both child processes; medians of the runs shown; "doubling cost" is the CLI time ratio per doubling of the maps.`);
 console.log('');
 const beforeHead = beforeCli ? ' before: CLI (s) | CLI / floor | CPU ratio | doubling cost | RSS / input |' : '';
 console.log(`| maps | input | runs | CLI (s) | floor (s) | CLI / floor | CPU: CLI / floor (s) | doubling cost | peak RSS | RSS / input |${beforeHead}`);

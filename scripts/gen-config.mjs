@@ -24,8 +24,8 @@ export function generate(devices, mapsPerDomain) {
   return lines.join('\n') + '\n';
 }
 
-/** Maps per file of generateMaps (about 7 MB of text): larger configurations are split by `include`. */
-export const MAPS_PER_FILE = 150_000;
+/** Maps per file of generateMaps (about 47 MB of text, under the 64 MB a file may have): larger configurations are split by `include`. */
+export const MAPS_PER_FILE = 1_000_000;
 
 /**
  * A clean configuration of `devices` devices (default 100) behind one SMMUv3, one paging domain

@@ -71,16 +71,28 @@ describe('hostile inputs', () => {
     expect(checkJson(tree({ 'main.iommu': be }))).toEqual({ code: 0, files: { 'main.iommu': [] }, err: '' });
   });
 
-  it('a 50 MB file is refused before it is read, as the file checked and as an include', () => {
+  it('a file over 64 MB is refused before it is read, as the file checked and as an include', () => {
     const dir = tree({ 'main.iommu': 'include "big.iommu"\n' });
     const fd = fs.openSync(path.join(dir, 'big.iommu'), 'w');
-    fs.ftruncateSync(fd, 50 * 1024 * 1024); // sparse: no 50 MB written to the disk
+    fs.ftruncateSync(fd, 100 * 1024 * 1024); // sparse: no 100 MB written to the disk
     fs.closeSync(fd);
     const direct = run(['big.iommu'], { cwd: dir });
     expect(direct.code).toBe(2);
-    expect(direct.err).toBe('iommu-check: cannot read big.iommu: it is 50.0 MB; a configuration file may be at most 16 MB\n');
+    expect(direct.err).toBe('iommu-check: cannot read big.iommu: it is 100.0 MB; a configuration file may be at most 64 MB\n');
     const viaInclude = checkJson(dir);
-    expect(viaInclude.files['main.iommu']!.map((d) => d.message)).toEqual([`cannot read included file 'big.iommu' (${path.join(dir, 'big.iommu')}): it is 50.0 MB; a configuration file may be at most 16 MB`]);
+    expect(viaInclude.files['main.iommu']!.map((d) => d.message)).toEqual([`cannot read included file 'big.iommu' (${path.join(dir, 'big.iommu')}): it is 100.0 MB; a configuration file may be at most 64 MB`]);
+  });
+
+  it('a 50 MB file is read: zeros are one error saying it is not text', () => {
+    const dir = tree({});
+    const fd = fs.openSync(path.join(dir, 'zeros.iommu'), 'w');
+    fs.ftruncateSync(fd, 50 * 1024 * 1024); // sparse
+    fs.closeSync(fd);
+    const r = checkJson(dir, 'zeros.iommu');
+    expect(r.code).toBe(1);
+    expect(r.files['zeros.iommu']!.map((d) => `${d.code}: ${d.message}`)).toEqual([
+      'syntax: not a text file (it contains NUL bytes): .iommu files are UTF-8 text; nothing else in this file is checked',
+    ]);
   });
 
   it('a text too large for a configuration (an editor buffer): one diagnostic, nothing parsed', () => {

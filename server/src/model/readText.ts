@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 
 /** Larger files are not configurations: they are refused before they are read. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export type ReadResult = { text: string } | { error: string };
 

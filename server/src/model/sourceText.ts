@@ -11,7 +11,7 @@ export interface NotText {
 }
 
 /** Longer texts are not configurations (the same bound as model/readText.ts puts on files). */
-export const MAX_TEXT_CHARS = 16 * 1024 * 1024;
+export const MAX_TEXT_CHARS = 64 * 1024 * 1024;
 
 export function notTextReason(text: string): NotText | null {
   if (text.length > MAX_TEXT_CHARS) {
