@@ -24,6 +24,7 @@
 //   module vfio_iommu_type1.allow_unsafe_interrupts, iommufd.allow_unsafe_interrupts (param_set_bool:
 //          no value means 1)
 
+import { editDistance } from '../../../grammar/src/spelling';
 import type { DefaultDomainType } from './types';
 
 /** Offsets into the command line's text (the string's value), `end` exclusive. */
@@ -324,7 +325,7 @@ export function readCommandLine(text: string): KernelCommandLine {
           if (/^[0-9]/.test(t)) known = true; // GART aperture size
           if (!known) {
             const why = t === 'on' || t === '1' ? " (nothing switches the IOMMU on here: VT-d needs intel_iommu=on when the kernel is built without CONFIG_INTEL_IOMMU_DEFAULT_ON; the AMD IOMMU is on whenever the firmware has an IVRS)" : '';
-            note('unknown-option', p, o, `'iommu=' has no option '${t}': iommu_setup ignores it silently${why}`, why ? [] : closestOf(t, IOMMU_OPTIONS));
+            note('unknown-option', p, o, `'iommu=' has no option '${t}': iommu_setup ignores it silently${why}`, why ? [] : nearWords(t, IOMMU_OPTIONS));
           }
         }
         break;
@@ -360,7 +361,7 @@ export function readCommandLine(text: string): KernelCommandLine {
           } else if (t.startsWith('nopost')) set('irq-post', false, p, o, 'early', 'setup_irqremap');
           else if (t.startsWith('posted_msi')) {
             /* posted MSIs (CONFIG_X86_POSTED_MSI) */
-          } else note('unknown-option', p, o, `'intremap=' has no option '${t}': setup_irqremap ignores it silently`, closestOf(t, INTREMAP_OPTIONS));
+          } else note('unknown-option', p, o, `'intremap=' has no option '${t}': setup_irqremap ignores it silently`, nearWords(t, INTREMAP_OPTIONS));
         }
         break;
       }
@@ -396,7 +397,7 @@ export function readCommandLine(text: string): KernelCommandLine {
           else if (t.startsWith('sm_off')) s('scalable-mode', false);
           else if (t.startsWith('tboot_noforce')) {
             /* tboot: not modelled */
-          } else note('unknown-option', p, o, `'intel_iommu=' has no option '${t}': the kernel logs "Unknown option - '${t}'" and ignores it`, closestOf(t, INTEL_IOMMU_OPTIONS));
+          } else note('unknown-option', p, o, `'intel_iommu=' has no option '${t}': the kernel logs "Unknown option - '${t}'" and ignores it`, nearWords(t, INTEL_IOMMU_OPTIONS));
         }
         break;
       }
@@ -425,7 +426,7 @@ export function readCommandLine(text: string): KernelCommandLine {
           else if (t.startsWith('v2_pgsizes_only')) s('amd-pgsizes', 'v2');
           else {
             const why = t === 'on' ? " (the AMD IOMMU is on whenever the firmware has an IVRS; there is nothing to switch on)" : '';
-            note('unknown-option', p, o, `'amd_iommu=' has no option '${t}': the kernel logs "Unknown option - '${t}'" and ignores it${why}`, t === 'on' ? [] : closestOf(t, AMD_IOMMU_OPTIONS));
+            note('unknown-option', p, o, `'amd_iommu=' has no option '${t}': the kernel logs "Unknown option - '${t}'" and ignores it${why}`, t === 'on' ? [] : nearWords(t, AMD_IOMMU_OPTIONS));
           }
         }
         break;
@@ -449,10 +450,6 @@ export function readCommandLine(text: string): KernelCommandLine {
   const rank = (k: ParamKind) => (k === 'early' ? 0 : 1);
   settings.sort((a, b) => rank(a.kind) - rank(b.kind));
   return { text, params, settings, notes };
-}
-
-function closestOf(word: string, candidates: readonly string[]): string[] {
-  return nearWords(word, candidates);
 }
 
 /** Known parameter names near an unknown one (compared with `-` as `_`). */
@@ -483,26 +480,12 @@ function nearWordsUncached(word: string, candidates: readonly string[]): string[
   const scored: { c: string; d: number }[] = [];
   const limit = Math.min(4, Math.max(1, Math.floor(w.length / 3)));
   for (const c of candidates) {
-    const lc = c.toLowerCase();
-    const d = distance(w, lc.replace(/-/g, '_'));
-    if (d <= limit && c !== word) scored.push({ c, d });
+    const n = c.toLowerCase().replace(/-/g, '_');
+    if (Math.abs(w.length - n.length) > limit || c === word) continue; // no closer than the length difference
+    const d = editDistance(w, n);
+    if (d <= limit) scored.push({ c, d });
   }
   return scored.sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1)).slice(0, 2).map((s) => s.c);
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 4) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
 
 // ---- what the kernel ends up with ------------------------------------------------------------
