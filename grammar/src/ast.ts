@@ -305,6 +305,10 @@ export interface AttachStmt extends StmtBase {
   pasid?: Num;
 }
 export type MapTarget = { kind: 'address'; value: Num } | { kind: 'irqchip'; ref: Name };
+/**
+ * A map. Plain maps (three well-formed numbers) are PlainMap objects (plainMap.ts): the same
+ * fields, each node made when first read; like every node here, never assigned to.
+ */
 export interface MapStmt extends StmtBase {
   kind: 'map';
   input?: AddrRange;

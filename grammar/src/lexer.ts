@@ -213,18 +213,26 @@ const SUFFIX_FACTOR: Record<number, number> = { 75: 2 ** 10, 77: 2 ** 20, 71: 2 
  * for any other spelling (valid or not), which numberValue then reads the general way.
  */
 function smallNumberValue(text: string): bigint | undefined {
-  const n = text.length;
-  let i = 0;
+  const v = smallNumberAt(text, 0, text.length);
+  return v === undefined ? undefined : BigInt(v);
+}
+
+/**
+ * The value of the number spelled by `text` from `from` to `to` (exclusive), read in place (no
+ * string made) when it is a usual spelling whose value is at most 2^53 − 1 (smallNumberValue's
+ * cases); `undefined` for any other spelling, valid or not.
+ */
+export function smallNumberAt(text: string, from: number, to: number): number | undefined {
+  let i = from;
   let base = 10;
-  if (n > 2 && text.charCodeAt(0) === 48 && text.charCodeAt(1) === 120) {
+  if (to - from > 2 && text.charCodeAt(from) === 48 && text.charCodeAt(from + 1) === 120) {
     base = 16;
-    i = 2;
+    i = from + 2;
   }
   let v = 0;
   let digits = 0;
-  let end = n;
-  const last = text.charCodeAt(n - 1);
-  const factor = SUFFIX_FACTOR[last] ?? 1;
+  let end = to;
+  const factor = SUFFIX_FACTOR[text.charCodeAt(to - 1)] ?? 1;
   if (factor !== 1) end--;
   for (; i < end; i++) {
     const c = text.charCodeAt(i);
@@ -238,9 +246,9 @@ function smallNumberValue(text: string): bigint | undefined {
     digits++;
   }
   // a decimal number starts with a digit; at most 13 digits (under 2^53, so exact)
-  if (digits === 0 || digits > 13 || (base === 10 && text.charCodeAt(0) === 95)) return undefined;
+  if (digits === 0 || digits > 13 || (base === 10 && text.charCodeAt(from) === 95)) return undefined;
   const value = v * factor;
-  return value <= Number.MAX_SAFE_INTEGER ? BigInt(value) : undefined;
+  return value <= Number.MAX_SAFE_INTEGER ? value : undefined;
 }
 
 /** The value of a string literal's spelling, and whether it was closed. */

@@ -20,6 +20,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type * as A from './ast';
+import { PlainMap } from './plainMap';
 import type { TokenTable } from './scanner';
 import { didYouMean } from './spelling';
 import {
@@ -35,6 +36,7 @@ import {
   LCurly,
   NumberLit,
   numberValue,
+  smallNumberAt,
   PciAddr,
   RCurly,
   StringLit,
@@ -196,6 +198,7 @@ export class IommuParser extends EmbeddedActionsParser {
   onBeforeParse(): void {}
   onAfterParse(): void {
     this.values.clear();
+    this.smallValues.clear();
     this.all = null;
     const next = this.LA(1);
     if (isEof(next)) return;
@@ -649,7 +652,8 @@ export class IommuParser extends EmbeddedActionsParser {
    * `{ PROP… }` of a declaration. Returns the body span (absent without `{`).
    * `label` names the block in messages (`device 'nic'`).
    */
-  private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[], named: () => boolean): A.Span | undefined {
+  /** `bulk` reads the statements that follow in one go, where it can (returns how many). */
+  private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[], named: () => boolean, bulk?: (props: P[]) => number): A.Span | undefined {
     let lc: IToken | undefined;
     let rc: IToken | undefined;
     /** `{` is missing but properties of this block follow: read them anyway. */
@@ -679,6 +683,8 @@ export class IommuParser extends EmbeddedActionsParser {
     this.MANY9({
       GATE: () => (lc !== undefined || braceless) && !this.blockEnds(),
       DEF: () => {
+        // read in bulk, the next repetition reads on (ACTION: not while chevrotain records)
+        if (bulk && this.ACTION(() => bulk(props)) > 0) return;
         const p = prop();
         this.ACTION(() => {
           if (p) props.push(p);
@@ -791,7 +797,7 @@ export class IommuParser extends EmbeddedActionsParser {
       ],
     });
     const stmts: A.DomainStmt[] = [];
-    const body = this.blockBody('domain', () => label('domain', name), () => this.SUBRULE(this.domainStmt), stmts, () => name !== undefined);
+    const body = this.blockBody('domain', () => label('domain', name), () => this.SUBRULE(this.domainStmt), stmts, () => name !== undefined, (into) => this.readPlainMaps(into));
     return this.ACTION(() => {
       const d = decl<A.DomainDecl>({ kind: 'domain', span: this.stmtSpan(k), keyword: tokSpan(k), stmts }, name, body);
       if (type) d.type = type;
@@ -855,14 +861,6 @@ export class IommuParser extends EmbeddedActionsParser {
     this.OR<A.DomainStmt | undefined>({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        {
-          // the common `map A size S -> T [PERM]`, read directly (large files are mostly maps)
-          GATE: () => this.plainMapAhead(),
-          ALT: () => {
-            const k = this.CONSUME(kw('map'));
-            return this.ACTION(() => this.plainMap(k));
-          },
-        },
         { ALT: () => this.SUBRULE(this.iommuRefProp) },
         { GATE: () => this.la1Is('nest-parent'), ALT: () => this.SUBRULE(this.flagProp) },
         { ALT: () => this.SUBRULE(this.parentStmt) },
@@ -878,8 +876,10 @@ export class IommuParser extends EmbeddedActionsParser {
     }),
   );
 
-  /** The value of each number spelling of the file read so far (one bigint per distinct spelling). */
+  /** The value of each unusual number spelling of the file read so far (one bigint per distinct spelling). */
   private readonly values = new Map<string, bigint | null>();
+  /** The bigint of each value under 2^30 read in place so far (one per distinct value). */
+  private readonly smallValues = new Map<number, bigint>();
   /** Whether plain maps are read directly (off only to test that both ways give the same). */
   plainMaps = true;
   /** The plain map ahead: its form, and its values in the order written (set by plainMapAhead). */
@@ -887,7 +887,7 @@ export class IommuParser extends EmbeddedActionsParser {
 
   /**
    * A plain map is next, three well-formed numbers: `map A -> T size S` or `map A size S -> T`
-   * (then no `size` after T). mapStmt would read it without an error, exactly as plainMap does.
+   * (then no `size` after T). mapStmt would read it without an error, exactly as readPlainMaps does.
    */
   private plainMapAhead(): boolean {
     if (!this.plainMaps) return false;
@@ -901,45 +901,68 @@ export class IommuParser extends EmbeddedActionsParser {
     else if (second === SIZE && fourth === Arrow && !(i + 6 < table.count && table.type(i + 6) === SIZE)) this.plain.sizeFirst = true;
     else return false;
     const v = this.plain.values;
+    const text = table.text;
     for (let n = 0; n < 3; n++) {
-      const image = table.numberImage(i + 1 + 2 * n);
-      let value = this.values.get(image);
-      if (value === undefined) {
-        value = numberValue(image);
-        if (value === undefined) return false;
-        this.values.set(image, value);
+      const j = i + 1 + 2 * n;
+      const at = table.start(j);
+      // the usual spellings are read in place; others through their string
+      const small = smallNumberAt(text, at, at + table.length(j));
+      let value: bigint | null | undefined;
+      if (small !== undefined) {
+        // sizes and low addresses, which repeat, share one bigint; other addresses rarely repeat
+        if (small < 0x4000_0000) {
+          value = this.smallValues.get(small);
+          if (value === undefined) {
+            value = BigInt(small);
+            this.smallValues.set(small, value);
+          }
+        } else value = BigInt(small);
+      } else {
+        const image = table.numberImage(j);
+        value = this.values.get(image);
+        if (value === undefined) {
+          value = numberValue(image);
+          if (value === undefined) return false;
+          this.values.set(image, value);
+        }
       }
       v[n] = value;
     }
     return true;
   }
 
-  /** The rest of a plain map after its keyword `k` (the node mapStmt gives for it). */
-  private plainMap(k: IToken): A.MapStmt {
+  /**
+   * Reads the plain maps that follow, one after another, straight from the token table (a large
+   * domain is mostly such maps): the nodes mapStmt would give, kept as PlainMap. Returns how
+   * many were read.
+   */
+  private readPlainMaps(stmts: A.DomainStmt[]): number {
     const table = this.table!;
-    const i = this.currIdx; // the keyword
-    const { sizeFirst, values } = this.plain;
-    const num = (j: number, value: bigint | null): A.Num => {
-      const at = table.start(j);
-      return { span: { start: at, end: at + table.length(j) }, text: table.numberImage(j), value };
-    };
-    const start = num(i + 1, values[0]);
-    const second = num(i + 3, values[1]);
-    const third = num(i + 5, values[2]);
-    this.currIdx = i + 5;
-    this.rangeHadTail = sizeFirst;
-    let perm: IToken | undefined;
-    if (this.permAhead()) {
-      perm = this.LA(1);
-      this.currIdx++;
+    const text = table.text;
+    let n = 0;
+    while (this.plainMapAhead()) {
+      const k = this.currIdx + 1; // the keyword
+      const last = k + 5; // the third number
+      this.currIdx = last;
+      let ps = -1;
+      let pe = -1;
+      const p = last + 1;
+      // a plain word on the map's line is its permission; any other word, as permAhead says
+      if (p < table.count && ((table.type(p) === Identifier && table.line(p) === table.line(last)) || this.permAhead())) {
+        ps = table.start(p);
+        pe = ps + table.length(p);
+        this.currIdx = p;
+      }
+      const { sizeFirst, values } = this.plain;
+      const s1 = table.start(k + 1);
+      const s3 = table.start(k + 3);
+      const s5 = table.start(last);
+      stmts.push(
+        new PlainMap(text, table.start(k), s1, s1 + table.length(k + 1), s3, s3 + table.length(k + 3), s5, s5 + table.length(last), ps, pe, sizeFirst, values[0], values[1], values[2]),
+      );
+      n++;
     }
-    const s: A.MapStmt = { kind: 'map', span: this.stmtSpan(k), keyword: tokSpan(k) };
-    // `A size S -> T`: the range spans `A size S`; `A -> T size S`: it spans `A` (the same span
-    // object as A's: nothing changes a span, and a million maps hold one less object each)
-    s.input = sizeFirst ? { span: { start: start.span.start, end: second.span.end }, start, size: second } : { span: start.span, start, size: third };
-    s.target = { kind: 'address', value: sizeFirst ? third : second };
-    if (perm) s.perm = mkName(perm);
-    return s;
+    return n;
   }
 
   private unknownProp(): undefined {

@@ -88,6 +88,9 @@ export class TokenTable {
   length(i: number): number {
     return this.lengths[i]!;
   }
+  line(i: number): number {
+    return this.lines[i]!;
+  }
   image(i: number): string {
     const t = this.types[i]!;
     if (FIXED_IMAGE[t] !== undefined) return FIXED_IMAGE[t]!;

@@ -23,3 +23,15 @@ export const slice = (text: string, span: Span | undefined): string | undefined 
 export function errs(text: string): string[] {
   return parse(text).errors.map((e) => `${text.slice(e.span.start, e.span.end)}: ${e.message}`);
 }
+
+/**
+ * A parse result as plain objects: a node kept compactly by the parser (a plain map) is replaced by
+ * the nodes it gives (its `toJSON`), so that deep equality compares what readers see.
+ */
+export function plainTree<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(plainTree) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const node = v as { toJSON?: () => object };
+  const o: object = typeof node.toJSON === 'function' ? node.toJSON() : v;
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainTree(x)])) as T;
+}

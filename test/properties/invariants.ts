@@ -98,7 +98,9 @@ export function meaning(text: string): unknown {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) if (k !== 'span' && k !== 'keyword' && k !== 'body' && k !== 'none') o[k] = strip(x);
+      // a node the parser keeps compactly (a plain map) is read as the nodes it gives
+      const node = typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as { toJSON(): object }).toJSON() : v;
+      for (const [k, x] of Object.entries(node)) if (k !== 'span' && k !== 'keyword' && k !== 'body' && k !== 'none') o[k] = strip(x);
       if ('none' in (v as object)) o['none'] = true;
       return o;
     }

@@ -2,6 +2,7 @@
 // and the diagnostics of the "Syntax and names" family.
 
 import type * as ast from '../../../grammar/src/ast';
+import { PlainMap, type PlainPerm } from '../../../grammar/src/plainMap';
 import { U64_MAX, formatSize, hex, isPowerOfTwo, type Interval } from './intervals';
 import {
   BACKENDS,
@@ -834,12 +835,62 @@ function parsePerm(ctx: Ctx, file: SourceFile, p: ast.Name | undefined): Perm {
   return READ_WRITE;
 }
 
+/**
+ * A plain map whose numbers and permission are sound becomes its mapping here without its syntax
+ * nodes being made (a large domain has hundreds of thousands); false when the general way must
+ * read it (it reports what is wrong).
+ */
+function addPlainMap(file: SourceFile, dom: Domain, st: PlainMap): boolean {
+  const start = st.startValue;
+  const size = st.sizeValue;
+  const output = st.outputValue;
+  if (start === null || size === null || output === null || size === 0n) return false;
+  const last = start + size - 1n;
+  if (last > U64_MAX || output + size - 1n > U64_MAX) return false;
+  const perm = PLAIN_PERMS[st.permKind];
+  if (!perm) return false;
+  dom.maps.push(new PlainMapping(start, last, output, perm, file, st));
+  return true;
+}
+
+const PLAIN_PERMS: Record<PlainPerm, Perm | undefined> = { none: READ_WRITE, r: READ_ONLY, w: WRITE_ONLY, rw: READ_WRITE, other: undefined };
+
+/**
+ * The mapping of a plain map: its own input interval, and its place made when first asked for (a
+ * large domain holds hundreds of thousands: each object and field less counts).
+ */
+class PlainMapping implements Mapping, Interval {
+  private where: Loc | undefined = undefined;
+  constructor(
+    readonly start: bigint,
+    readonly last: bigint,
+    readonly output: bigint,
+    readonly perm: Perm,
+    private readonly file: SourceFile,
+    readonly stmt: PlainMap,
+  ) {}
+  get input(): Interval {
+    return this;
+  }
+  get origin(): 'map' {
+    return 'map';
+  }
+  get describe(): string {
+    return 'map';
+  }
+  get loc(): Loc {
+    return (this.where ??= { file: this.file, span: this.stmt.span });
+  }
+}
+
 function fillDomain(ctx: Ctx, file: SourceFile, dom: Domain, pageSize: bigint): void {
   ctx.current = dom;
   const decl = dom.decl!;
   dom.type = oneOf<DomainType>(ctx, file, decl.type, DOMAIN_TYPES, 'domain type');
   onceEach(ctx, file, decl.stmts, `domain '${dom.name}'`, ['attach', 'map', 'rmr', 'msi-bind']);
+  const mapsAllowed = !dom.type || ALLOWED.map!.includes(dom.type);
   for (const st of decl.stmts) {
+    if (mapsAllowed && st instanceof PlainMap && addPlainMap(file, dom, st)) continue;
     const loc = { file, span: st.span };
     const allowed = ALLOWED[st.kind];
     if (dom.type && allowed && !allowed.includes(dom.type)) {
