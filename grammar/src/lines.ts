@@ -6,9 +6,14 @@ export interface Position {
 }
 
 export class LineIndex {
-  private readonly starts: number[];
+  private lineStarts: number[] | undefined = undefined;
 
-  constructor(readonly text: string) {
+  constructor(readonly text: string) {}
+
+  /** Where each line starts, found on first use (a clean file's check never asks). */
+  private get starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const text = this.text;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -18,7 +23,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
+    return (this.lineStarts = starts);
   }
 
   get lineCount(): number {

@@ -317,7 +317,9 @@ export function scan(text: string, before = text.length): Scanned {
       line += breaks;
     } else {
       if (count === capacity) {
-        capacity *= 2;
+        // enough for the rest at the rate seen so far (and a tenth more), at least a quarter more
+        const end = Math.min(length, before);
+        capacity = Math.max(Math.ceil(capacity * 1.25), Math.ceil((count / Math.max(1, offset)) * end * 1.1) + 16);
         types = grow(types, new Uint8Array(capacity));
         starts = grow(starts, new Int32Array(capacity));
         lengths = grow(lengths, new Int32Array(capacity));

@@ -1,10 +1,13 @@
 // libvirt domain XML (`virsh dumpxml NAME`) → VmDefinition. Read with @xmldom/xmldom, which keeps
 // the line and column of every element, so each part of the VM records the element it came from.
 
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import { machineOf, vendorOfModel } from './machines';
 import { optionList } from './qemu';
 import { libvirtBytes, qemuBytes, VmError, type HostDev, type Origin, type VmDefinition, type ViommuConfig, type ViommuModel } from './types';
+
+/** @xmldom/xmldom, loaded when a libvirt XML is first read (every other command starts without it). */
+const xmldom = (): typeof import('@xmldom/xmldom') => require('@xmldom/xmldom') as typeof import('@xmldom/xmldom');
 
 const children = (el: Element, tag: string): Element[] => {
   const out: Element[] = [];
@@ -44,6 +47,7 @@ export function parseLibvirt(text: string, file: string): Parsed {
   const problems: string[] = [];
   let doc;
   try {
+    const { DOMParser } = xmldom();
     doc = new DOMParser({
       onError: (level, msg) => {
         if (level !== 'warning') problems.push(msg.split('\n')[0]!);
