@@ -282,7 +282,8 @@ export interface Scanned {
 /** Scan a file's text (only the tokens that start before `before`, when given). Never throws. */
 export function scan(text: string, before = text.length): Scanned {
   const length = text.length;
-  let capacity = Math.max(16, length >> 3);
+  // a token every 5 characters is more than configurations have (maps: one every 6–7)
+  let capacity = Math.max(16, Math.ceil(Math.min(length, before) / 5));
   let types = new Uint8Array(capacity);
   let starts = new Int32Array(capacity);
   let lengths = new Int32Array(capacity);

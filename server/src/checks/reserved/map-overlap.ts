@@ -38,10 +38,9 @@ const check: AnalysisCheck = {
   run(ctx) {
     for (const dom of ctx.config.domains) {
       if (dom.broken || dom.maps.length < 2) continue;
-      const order = new Map(dom.maps.map((m, i) => [m, i]));
-      const items = dom.maps.map((m) => ({ start: m.input.start, last: m.input.last, m }));
-      const ord = new Map(items.map((it) => [it, order.get(it.m)!]));
-      for (const [later, earlier] of sweepOverlaps(items, (it) => ord.get(it)!)) {
+      // each map with its place in the source order
+      const items = dom.maps.map((m, order) => ({ start: m.input.start, last: m.input.last, m, order }));
+      for (const [later, earlier] of sweepOverlaps(items, (it) => it.order)) {
         const err =
           dom.type === 'nested'
             ? "the guest's own iommu_map of its stage 1 fails with -EEXIST"
