@@ -62,7 +62,7 @@ describe('snapshot', () => {
       '/proc/self/smaps: not present',
     ]);
     expect(s.sys.kind('kernel/iommu_groups/1/devices/0000:00:02.0')).toBe('dangling');
-    expect(run(['snapshot', '--sysfs'], { cwd: root })).toEqual({ code: 2, out: '', err: 'iommu-check: --sysfs needs a value (see iommu-check snapshot --help)\n' });
+    expect(run(['snapshot', '--sysfs'], { cwd: root })).toEqual({ code: 2, out: '', err: 'iommu-check: snapshot: --sysfs needs a value (see iommu-check snapshot --help)\n' });
     expect(run(['snapshot', '--output', path.join(root, 'no/such/dir/x.tgz'), '--sysfs', 'sys', '--proc', 'nowhere'], { cwd: root }).err).toMatch(/cannot write .*x\.tgz: no such file or directory\n$/);
   });
 

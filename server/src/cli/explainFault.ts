@@ -12,6 +12,7 @@ import { importSysfs, openSource } from '../import/sysfs';
 import { didYouMean } from '../../../grammar/src/spelling';
 import { faultReportJson, faultReportText, type LogReport } from './faultReport';
 import { displayPath, fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 import { escapeControl, outputWidth, wrapText } from './terminal';
 
 export const EXPLAIN_FAULT_HELP = `Usage: iommu-check explain-fault CONFIG [LOG...] [--format text|json] [--output FILE]
@@ -44,33 +45,18 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options | 'help' {
-  const o: Options = { format: 'text', output: null, files: [] };
-  let onlyFiles = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (onlyFiles || !arg.startsWith('-') || arg === '-') {
-      o.files.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyFiles = true;
-      continue;
-    }
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--no-color' || arg === '--no-colour' || arg.startsWith('--color') || arg.startsWith('--colour')) continue;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`explain-fault: ${name} needs a value (see iommu-check explain-fault --help)`);
-      return v;
-    };
+  // the colour options of the check command are accepted and have no effect here
+  const colour = (a: string) => a === '--no-color' || a === '--no-colour' || a.startsWith('--color') || a.startsWith('--colour');
+  const dash = argv.indexOf('--');
+  const own = dash < 0 ? argv.filter((a) => !colour(a)) : [...argv.slice(0, dash).filter((a) => !colour(a)), ...argv.slice(dash)];
+  const read = readArgs('explain-fault', own, { values: ['--format', '--output'], short: { '-o': '--output' } });
+  if (read.help) return 'help';
+  const o: Options = { format: 'text', output: null, files: [...read.operands, ...(read.rest ?? [])] };
+  for (const { name, value } of read.options) {
     if (name === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`explain-fault: --format: '${v}' is not one of text, json${didYouMean(v, ['text', 'json'])}`);
-      o.format = v;
-    } else if (name === '--output' || name === '-o') o.output = value();
-    else throw new UsageError(`explain-fault: unknown option '${name}'${didYouMean(name, ['--format', '--output', '--help'])} (see iommu-check explain-fault --help)`);
+      if (value !== 'text' && value !== 'json') throw new UsageError(`explain-fault: --format: '${value}' is not one of text, json${didYouMean(value, ['text', 'json'])}`);
+      o.format = value;
+    } else o.output = value;
   }
   return o;
 }

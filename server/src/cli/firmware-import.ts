@@ -9,6 +9,7 @@ import { counts, formatFindings, REPORT_FORMATS, type ReportFormat } from '../im
 import { parseRuleConfig, RuleSettingsResolver } from '../project/index';
 import { parseRuleOption } from './config';
 import { displayPath, fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 
 export interface FirmwareImportOptions {
   sources: string[];
@@ -22,56 +23,30 @@ export interface FirmwareImportOptions {
   help: boolean;
 }
 
-const VALUE = new Set(['--output', '-o', '--report', '--format', '--rule', '--config']);
-
 export function parseFirmwareImportArgs(argv: readonly string[], command: string): FirmwareImportOptions {
   const o: FirmwareImportOptions = { sources: [], output: null, report: null, format: 'text', rules: {}, config: null, help: false };
-  let onlySources = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (onlySources || !arg.startsWith('-') || arg === '-') {
-      o.sources.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlySources = true;
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (VALUE.has(name)) {
-      if (value === undefined) {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`${command}: ${name} needs a value (see iommu-check ${command} --help)`);
-      }
-    } else if (value !== undefined) throw new UsageError(`${command}: ${name} takes no value`);
+  const read = readArgs(command, argv, { values: ['--output', '--report', '--format', '--rule', '--config'], short: { '-o': '--output' } });
+  if (read.help) return { ...o, help: true };
+  o.sources = [...read.operands, ...(read.rest ?? [])];
+  for (const { name, value } of read.options) {
     switch (name) {
-      case '--help':
-      case '-h':
-        o.help = true;
-        break;
       case '--output':
-      case '-o':
-        o.output = value!;
+        o.output = value;
         break;
       case '--report':
-        o.report = value!;
+        o.report = value;
         break;
       case '--format':
-        if (!(REPORT_FORMATS as readonly string[]).includes(value!)) throw new UsageError(`${command}: --format: '${value}' is not one of ${REPORT_FORMATS.join(', ')}`);
+        if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`${command}: --format: '${value}' is not one of ${REPORT_FORMATS.join(', ')}`);
         o.format = value as ReportFormat;
         break;
       case '--rule': {
-        const [code, setting] = parseRuleOption(value!);
+        const [code, setting] = parseRuleOption(value);
         o.rules[code] = setting;
         break;
       }
-      case '--config':
-        o.config = value!;
-        break;
       default:
-        throw new UsageError(`${command}: unknown option '${name}' (see iommu-check ${command} --help)`);
+        o.config = value;
     }
   }
   return o;

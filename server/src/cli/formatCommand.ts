@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatText } from '../ide/format';
 import { ParseCache } from '../model/workspace';
-import { didYouMean } from '../../../grammar/src/spelling';
 import { collectInputs } from './check';
 import { unifiedDiff } from './diff';
 import { fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 import { escapeControl } from './terminal';
 
 export const FORMAT_HELP = `Usage: iommu-check format [--check] [--stdin-filename NAME] PATH...
@@ -26,28 +26,19 @@ Exit status: 0 formatted (or, with --check, nothing to change); 1 with --check, 
 change; 2 usage error, unreadable file, or a file with syntax errors (left unchanged).
 `;
 
-const OPTIONS = ['--check', '--help', '--stdin-filename'];
-
 export function runFormat(argv: readonly string[], io: CliIo): number {
-  let checkOnly = false;
-  const paths: string[] = [];
-  let onlyPaths = false;
-  let stdinName: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (onlyPaths || a === '-' || !a.startsWith('-')) paths.push(a);
-    else if (a === '--') onlyPaths = true;
-    else if (a === '--check') checkOnly = true;
-    else if (a === '--stdin-filename' || a.startsWith('--stdin-filename=')) {
-      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (value === undefined || value === '') throw new UsageError('format: --stdin-filename needs a name');
-      stdinName = value;
-    }
-    else if (a === '--help' || a === '-h') {
-      io.stdout(FORMAT_HELP);
-      return 0;
-    } else throw new UsageError(`format: unknown option '${a}'${didYouMean(a, OPTIONS)} (see iommu-check format --help)`);
+  const read = readArgs('format', argv, { values: ['--stdin-filename'], flags: ['--check'] });
+  if (read.help) {
+    io.stdout(FORMAT_HELP);
+    return 0;
   }
+  let checkOnly = false;
+  let stdinName: string | null = null;
+  for (const { name, value } of read.options) {
+    if (name === '--check') checkOnly = true;
+    else stdinName = value;
+  }
+  const paths = [...read.operands, ...(read.rest ?? [])];
   if (paths.length === 0) throw new UsageError('format: no files (usage: iommu-check format [--check] PATH...)');
   const cache = new ParseCache();
 

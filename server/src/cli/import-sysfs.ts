@@ -6,6 +6,7 @@ import { MachineError } from '../import/machine';
 import { SnapshotError } from '../import/snapshot';
 import { importSysfs, openSource } from '../import/sysfs';
 import { fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 
 export const IMPORT_SYSFS_HELP = `Usage: iommu-check import-sysfs SRC [--output FILE]
 
@@ -19,21 +20,14 @@ imported (links that lead nowhere, config space read without root) is said on st
 `;
 
 export function runImportSysfs(argv: readonly string[], io: CliIo): number {
-  let output: string | null = null;
-  const sources: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(IMPORT_SYSFS_HELP);
-      return 0;
-    }
-    if (a === '--output' || a === '-o') {
-      output = argv[++i] ?? null;
-      if (output === null) throw new UsageError(`${a} needs a value (see --help)`);
-    } else if (a.startsWith('--output=')) output = a.slice('--output='.length);
-    else if (a.startsWith('-')) throw new UsageError(`import-sysfs: unknown option '${a}' (see iommu-check import-sysfs --help)`);
-    else sources.push(a);
+  const read = readArgs('import-sysfs', argv, { values: ['--output'], short: { '-o': '--output' } });
+  if (read.help) {
+    io.stdout(IMPORT_SYSFS_HELP);
+    return 0;
   }
+  let output: string | null = null;
+  for (const o of read.options) output = o.value;
+  const sources = [...read.operands, ...(read.rest ?? [])];
   if (sources.length !== 1) throw new UsageError('import-sysfs takes one SRC (usage: iommu-check import-sysfs SRC [--output FILE])');
   const shown = sources[0]!;
   let result;

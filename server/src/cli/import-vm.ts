@@ -10,6 +10,7 @@ import { parseLibvirt } from '../import/vm/libvirt';
 import { parseQemu, shellWords } from '../import/vm/qemu';
 import { VmError } from '../import/vm/types';
 import { fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 
 export const IMPORT_VM_HELP = `Usage: iommu-check import-vm SRC... [--host HOST] [--output FILE] [--arch x86_64|aarch64]
        iommu-check import-vm [--host HOST] [--output FILE] -- QEMU-ARGUMENTS...
@@ -40,34 +41,23 @@ function readDefinition(abs: string, shown: string, arch: 'x86_64' | 'aarch64'):
 }
 
 export function runImportVm(argv: readonly string[], io: CliIo): number {
+  const read = readArgs('import-vm', argv, { values: ['--output', '--host', '--arch'], short: { '-o': '--output' } });
+  if (read.help) {
+    io.stdout(IMPORT_VM_HELP);
+    return 0;
+  }
   let output: string | null = null;
   let hostArg: string | null = null;
   let arch: 'x86_64' | 'aarch64' | null = null;
-  const files: string[] = [];
-  let qemuArgs: string[] | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const val = (name: string) => {
-      const v = a.startsWith(`${name}=`) ? a.slice(name.length + 1) : argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value (see iommu-check import-vm --help)`);
-      return v;
-    };
-    if (a === '--') {
-      qemuArgs = argv.slice(i + 1);
-      break;
+  const files = read.operands;
+  const qemuArgs = read.rest;
+  for (const { name, value } of read.options) {
+    if (name === '--output') output = value;
+    else if (name === '--host') hostArg = value;
+    else {
+      if (value !== 'x86_64' && value !== 'aarch64') throw new UsageError(`import-vm: --arch: '${value}' is not x86_64 or aarch64`);
+      arch = value;
     }
-    if (a === '--help' || a === '-h') {
-      io.stdout(IMPORT_VM_HELP);
-      return 0;
-    }
-    if (a === '--output' || a === '-o' || a.startsWith('--output=')) output = val(a.startsWith('--output') ? '--output' : a);
-    else if (a === '--host' || a.startsWith('--host=')) hostArg = val('--host');
-    else if (a === '--arch' || a.startsWith('--arch=')) {
-      const v = val('--arch');
-      if (v !== 'x86_64' && v !== 'aarch64') throw new UsageError(`--arch: '${v}' is not x86_64 or aarch64`);
-      arch = v;
-    } else if (a.startsWith('-')) throw new UsageError(`import-vm: unknown option '${a}' (see iommu-check import-vm --help)`);
-    else files.push(a);
   }
   if (files.length === 0 && qemuArgs === null) throw new UsageError('import-vm needs a VM definition (usage: iommu-check import-vm SRC... [--host HOST], or -- QEMU-ARGUMENTS)');
   if (qemuArgs !== null && qemuArgs.length === 0) throw new UsageError("import-vm: no QEMU arguments after '--'");

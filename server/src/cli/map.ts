@@ -9,6 +9,7 @@ import { findSubjects, type SubjectQuery } from '../ide/addressMap/subject';
 import { addressMapSvg } from '../ide/addressMap/svg';
 import { addressMapText } from '../ide/addressMap/text';
 import { displayPath, fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 
 export const MAP_HELP = `Usage: iommu-check map FILE [--domain NAME | --device NAME] [--format text|svg] [--output F]
 
@@ -29,46 +30,30 @@ Exit status: 0 drawn; 2 usage error, unreadable FILE, or no such domain or devic
 const FORMATS = ['text', 'svg'] as const;
 
 export function runMap(argv: readonly string[], io: CliIo): number {
-  const files: string[] = [];
+  const read = readArgs('map', argv, { values: ['--domain', '--device', '--format', '--output'], short: { '-o': '--output' } });
+  if (read.help) {
+    io.stdout(MAP_HELP);
+    return 0;
+  }
+  const files = [...read.operands, ...(read.rest ?? [])];
   let query: SubjectQuery = { all: true };
   let named = false;
   let format: 'text' | 'svg' | null = null;
   let output: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      io.stdout(MAP_HELP);
-      return 0;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`map: ${name} needs a value (see iommu-check map --help)`);
-      return v;
-    };
+  for (const { name, value } of read.options) {
     switch (name) {
       case '--domain':
-      case '--device': {
+      case '--device':
         if (named) throw new UsageError('map: give one --domain or one --device');
         named = true;
-        const v = value();
-        query = name === '--domain' ? { domain: v } : { device: v };
+        query = name === '--domain' ? { domain: value } : { device: value };
         break;
-      }
-      case '--format': {
-        const v = value();
-        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`map: --format '${v}' is not one of ${FORMATS.join(', ')}`);
-        format = v as 'text' | 'svg';
-        break;
-      }
-      case '--output':
-      case '-o':
-        output = value();
+      case '--format':
+        if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`map: --format '${value}' is not one of ${FORMATS.join(', ')}`);
+        format = value as 'text' | 'svg';
         break;
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`map: unknown option '${name}' (see iommu-check map --help)`);
-        files.push(arg);
+        output = value;
     }
   }
   if (files.length !== 1) throw new UsageError(`map takes one FILE, got ${files.length} (usage: iommu-check map FILE [--domain NAME | --device NAME] [--format text|svg])`);

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { collect, writeArchive } from '../import/collect';
 import { fsReason, UsageError, type CliIo } from './io';
+import { readArgs } from './options';
 
 export const SNAPSHOT_HELP = `Usage: iommu-check snapshot [--sysfs DIR] [--proc DIR] [--output FILE]
 
@@ -22,20 +23,15 @@ in the archive and listed on standard error; it is never fatal.
 `;
 
 export function runSnapshot(argv: readonly string[], io: CliIo, version: string): number {
-  const opts: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(SNAPSHOT_HELP);
-      return 0;
-    }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a === '-o' ? '--output' : a;
-    if (!['--sysfs', '--proc', '--output'].includes(name)) throw new UsageError(`snapshot: unknown argument '${a}' (see iommu-check snapshot --help)`);
-    const value = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value (see iommu-check snapshot --help)`);
-    opts[name] = value;
+  const read = readArgs('snapshot', argv, { values: ['--sysfs', '--proc', '--output'], short: { '-o': '--output' } });
+  if (read.help) {
+    io.stdout(SNAPSHOT_HELP);
+    return 0;
   }
+  const stray = [...read.operands, ...(read.rest ?? [])];
+  if (stray.length > 0) throw new UsageError(`snapshot: unexpected argument '${stray[0]}' (see iommu-check snapshot --help)`);
+  const opts: Record<string, string> = {};
+  for (const { name, value } of read.options) opts[name] = value;
   const sysfs = path.resolve(io.cwd, opts['--sysfs'] ?? '/sys');
   const proc = path.resolve(io.cwd, opts['--proc'] ?? '/proc');
   const output = path.resolve(io.cwd, opts['--output'] ?? `iommu-snapshot-${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_') || 'host'}.tar.gz`);
