@@ -155,18 +155,3 @@ describe('number values', () => {
     );
   });
 });
-
-describe('tokens made on demand (large files)', () => {
-  it('give the syntax tree and errors of tokens made up front, on every configuration of the project', () => {
-    const limit = parser.allTokensUpTo;
-    for (const c of CORPUS) {
-      const upFront = parse(c.text);
-      parser.allTokensUpTo = -1;
-      try {
-        expect(plainTree(parse(c.text)), c.name).toEqual(plainTree(upFront));
-      } finally {
-        parser.allTokensUpTo = limit;
-      }
-    }
-  });
-});
