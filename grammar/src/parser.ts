@@ -642,9 +642,9 @@ export class IommuParser extends EmbeddedActionsParser {
 
   /**
    * `{ PROP… }` of a declaration. Returns the body span (absent without `{`).
-   * `label` names the block in messages (`device 'nic'`).
+   * `label` names the block in messages (`device 'nic'`). `bulk`, where given, reads the
+   * statements that follow in one go when it can (it returns how many it read).
    */
-  /** `bulk` reads the statements that follow in one go, where it can (returns how many). */
   private blockBody<P>(ctx: Ctx, label: () => string, prop: () => P | undefined, props: P[], named: () => boolean, bulk?: (props: P[]) => number): A.Span | undefined {
     let lc: IToken | undefined;
     let rc: IToken | undefined;
