@@ -1,9 +1,9 @@
 // The grammar package: `parse` turns the text of one `.iommu` file into its syntax tree and its
 // syntax errors. It never throws.
 
-import { EOF, type IToken } from 'chevrotain';
+import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast';
-import { StringLit, stringValue, UnterminatedBlockComment, BlockComment } from './lexer';
+import { Arrow, BlockComment, DotDot, StringLit, stringValue, UnterminatedBlockComment } from './lexer';
 import { scan } from './scanner';
 import { describeToken, parser } from './parser';
 
@@ -29,17 +29,13 @@ export interface TokenInfo {
 
 const PUNCTUATION = new Set(['Arrow', 'DotDot', 'LCurly', 'RCurly', 'Colon']);
 
-/**
- * The tokens and comments of a file in order (lexing only; never throws); with `before`, only
- * those that start before that offset (each whole).
- */
-export function tokenize(text: string, before?: number): TokenInfo[] {
-  const lexed = scan(text, before);
-  const out: TokenInfo[] = [];
-  const table = lexed.tokens;
-  for (let i = 0; i < table.count; i++) {
-    const name = table.type(i).name;
-    const kind: TokenInfo['kind'] = name.startsWith('Kw_')
+/** What kind of token each token type is, as TokenInfo names it. */
+const KIND_OF_TYPE = new Map<TokenType, TokenInfo['kind']>();
+function kindOf(type: TokenType): TokenInfo['kind'] {
+  let kind = KIND_OF_TYPE.get(type);
+  if (kind === undefined) {
+    const name = type.name;
+    kind = name.startsWith('Kw_')
       ? 'keyword'
       : name === 'Identifier'
         ? 'name'
@@ -52,10 +48,38 @@ export function tokenize(text: string, before?: number): TokenInfo[] {
               : PUNCTUATION.has(name)
                 ? 'punctuation'
                 : 'name';
-    out.push({ span: { start: table.start(i), end: table.start(i) + table.length(i) }, image: table.image(i), kind });
+    KIND_OF_TYPE.set(type, kind);
   }
-  for (const t of lexed.comments) out.push({ span: tokenSpan(t), image: t.image, kind: 'comment' });
-  return out.sort((a, b) => a.span.start - b.span.start);
+  return kind;
+}
+
+/**
+ * Calls `visit` for each token and comment of a file in order, without an object per token
+ * (for the editor's features on large files); `operator` is true for `->` and `..`. With
+ * `before`, only those that start before that offset (each whole).
+ */
+export function eachToken(text: string, visit: (start: number, end: number, kind: TokenInfo['kind'], operator: boolean) => void, before?: number): void {
+  const lexed = scan(text, before);
+  const table = lexed.tokens;
+  const comments = lexed.comments;
+  let c = 0;
+  for (let i = 0; i < table.count; i++) {
+    const start = table.start(i);
+    for (; c < comments.length && comments[c]!.startOffset < start; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+    const type = table.type(i);
+    visit(start, start + table.length(i), kindOf(type), type === Arrow || type === DotDot);
+  }
+  for (; c < comments.length; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+}
+
+/**
+ * The tokens and comments of a file in order (lexing only; never throws); with `before`, only
+ * those that start before that offset (each whole).
+ */
+export function tokenize(text: string, before?: number): TokenInfo[] {
+  const out: TokenInfo[] = [];
+  eachToken(text, (start, end, kind) => out.push({ span: { start, end }, image: text.slice(start, end), kind }), before);
+  return out;
 }
 
 function tokenSpan(t: IToken): Span {

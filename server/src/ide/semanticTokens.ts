@@ -1,7 +1,7 @@
 // Semantic tokens: names by the kind of what they denote (declarations marked), keywords,
 // numbers, strings, comments and property values.
 
-import { tokenize } from '../../../grammar/src/index';
+import { eachToken, type TokenInfo } from '../../../grammar/src/index';
 import type { Configuration, SourceFile, SymbolKind } from '../model/types';
 
 export type TokenKind = SymbolKind | 'keyword' | 'number' | 'string' | 'comment' | 'value' | 'operator';
@@ -13,6 +13,17 @@ export interface SemanticToken {
   declaration: boolean;
 }
 
+/** What each kind of token is shown as (names that refer to something are shown as what they name). */
+const TOKEN_KIND: Record<TokenInfo['kind'], TokenKind> = {
+  keyword: 'keyword',
+  number: 'number',
+  pci: 'number',
+  string: 'string',
+  comment: 'comment',
+  name: 'value',
+  punctuation: 'operator', // `->` and `..` only
+};
+
 export function semanticTokens(config: Configuration | null, file: SourceFile): SemanticToken[] {
   const refs = new Map<number, { kind: SymbolKind | null; declaration: boolean }>();
   if (config)
@@ -20,34 +31,14 @@ export function semanticTokens(config: Configuration | null, file: SourceFile): 
       if (r.loc.file === file)
         refs.set(r.loc.span.start, { kind: r.target?.kind ?? null, declaration: !!r.target && r.target.nameLoc.file === file && r.target.nameLoc.span.start === r.loc.span.start });
   const out: SemanticToken[] = [];
-  for (const t of tokenize(file.text)) {
-    const base = { start: t.span.start, end: t.span.end, declaration: false };
-    const ref = refs.get(t.span.start);
+  // one object per token (a large file has hundreds of thousands)
+  eachToken(file.text, (start, end, kind, operator) => {
+    const ref = refs.get(start);
     if (ref) {
-      if (ref.kind) out.push({ ...base, kind: ref.kind, declaration: ref.declaration });
-      continue;
+      if (ref.kind) out.push({ start, end, kind: ref.kind, declaration: ref.declaration });
+      return;
     }
-    switch (t.kind) {
-      case 'keyword':
-        out.push({ ...base, kind: 'keyword' });
-        break;
-      case 'number':
-      case 'pci':
-        out.push({ ...base, kind: 'number' });
-        break;
-      case 'string':
-        out.push({ ...base, kind: 'string' });
-        break;
-      case 'comment':
-        out.push({ ...base, kind: 'comment' });
-        break;
-      case 'name':
-        out.push({ ...base, kind: 'value' });
-        break;
-      case 'punctuation':
-        if (t.image === '->' || t.image === '..') out.push({ ...base, kind: 'operator' });
-        break;
-    }
-  }
+    if (kind !== 'punctuation' || operator) out.push({ start, end, kind: TOKEN_KIND[kind], declaration: false });
+  });
   return out;
 }

@@ -43,7 +43,7 @@ export function toDiagnostic(d: PlainDiagnostic, uriOf: (path: string) => string
 
 export const TOKEN_TYPES = ['namespace', 'event', 'variable', 'struct', 'type', 'keyword', 'number', 'string', 'comment', 'enumMember', 'operator'];
 export const TOKEN_MODIFIERS = ['declaration'];
-const TOKEN_INDEX: Record<TokenKind, number> = {
+export const TOKEN_INDEX: Record<TokenKind, number> = {
   iommu: 0,
   irqchip: 1,
   device: 2,
@@ -58,26 +58,45 @@ const TOKEN_INDEX: Record<TokenKind, number> = {
 };
 
 /** Semantic tokens (offsets into `text`, in order) as the protocol's relative encoding, one entry per line of a token. */
-export function encodeTokens(text: string, lines: LineIndex, tokens: Iterable<{ start: number; end: number; kind: TokenKind; declaration?: boolean }>): number[] {
-  const data: number[] = [];
+export function encodeTokens(text: string, lines: LineIndex, tokens: readonly { start: number; end: number; kind: TokenKind; declaration?: boolean }[]): number[] {
+  // five numbers a token (more for one over several lines): made at its size, not grown by pushing
+  const data: number[] = new Array<number>(tokens.length * 5);
+  let n = 0;
   let line = 0;
   let char = 0;
+  // the token type of the kind before (runs of one kind are common), without a lookup each
+  let kind: TokenKind | null = null;
+  let index = 0;
+  // the line of the offset being encoded, found by walking forward (tokens come in order)
+  let at = 0;
+  const lineCount = lines.lineCount;
   for (const t of tokens) {
     let s = t.start;
     while (s < t.end) {
-      const pos = lines.position(s);
-      const lineEnd = pos.line + 1 < lines.lineCount ? lines.lineStart(pos.line + 1) : text.length;
+      if (s < lines.lineStart(at)) at = lines.position(s).line;
+      while (at + 1 < lineCount && lines.lineStart(at + 1) <= s) at++;
+      const lineEnd = at + 1 < lineCount ? lines.lineStart(at + 1) : text.length;
       let e = Math.min(t.end, lineEnd);
-      while (e > s && (text[e - 1] === '\n' || text[e - 1] === '\r')) e--;
+      while (e > s && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
       if (e > s) {
-        data.push(pos.line - line, pos.line === line ? pos.character - char : pos.character, e - s, TOKEN_INDEX[t.kind], t.declaration ? 1 : 0);
-        line = pos.line;
-        char = pos.character;
+        const character = s - lines.lineStart(at);
+        if (t.kind !== kind) {
+          kind = t.kind;
+          index = TOKEN_INDEX[kind];
+        }
+        data[n++] = at - line;
+        data[n++] = at === line ? character - char : character;
+        data[n++] = e - s;
+        data[n++] = index;
+        data[n++] = t.declaration ? 1 : 0;
+        line = at;
+        char = character;
       }
       if (lineEnd <= s) break;
       s = lineEnd;
     }
   }
+  data.length = n;
   return data;
 }
 

@@ -28,7 +28,10 @@ export function runOwnerIfWorker(): boolean {
   if (isMainThread || !parentPort || !(workerData && typeof workerData === 'object' && WORKER_FLAG in workerData)) return false;
   const gen = new Int32Array((workerData as { gen: SharedArrayBuffer }).gen);
   const port = parentPort;
-  const owner = new AnalysisOwner((m) => port.postMessage(m), () => Atomics.load(gen, 0));
+  const owner = new AnalysisOwner(
+    (m) => port.postMessage(m.kind === 'reply' && m.result !== undefined ? { kind: 'reply', id: m.id, json: JSON.stringify(m.result) } : m),
+    () => Atomics.load(gen, 0),
+  );
   port.on('message', (m: ToOwner) => owner.receive(m));
   return true;
 }
@@ -115,7 +118,7 @@ export class OwnerClient {
     this.requests.delete(m.id);
     if (!r) return;
     if (m.error !== undefined) r.reject(new OwnerError(m.error, m.code));
-    else r.resolve(m.result);
+    else r.resolve(m.json !== undefined ? JSON.parse(m.json) : m.result);
   }
 
   private post(m: ToOwner): void {

@@ -57,7 +57,7 @@ export function onSemanticTokens(ctx: FeatureContext, params: SemanticTokensPara
   const tokens = [];
   for (const t of semanticTokens(v.analysis.config, v.file)) {
     const s = v.map.spanToCurrent(t);
-    if (s) tokens.push({ ...t, start: s.start, end: s.end });
+    if (s) tokens.push(s === t ? t : { ...t, start: s.start, end: s.end });
   }
   return { data: encodeTokens(now, v.map.current, tokens) };
 }
