@@ -150,6 +150,25 @@ describe('inlay hints, symbols, tokens, folding', () => {
     expect(syms[3]!.children.map((c) => c.name)).toEqual(['0x1_0000_0000 size 1G -> 0x4000_0000', '0x2_0000_0000 size 1G -> 0x9000_0000']);
     expect(workspaceSymbols([a.config], 'gst').map((s) => s.name)).toEqual(['guest']);
   });
+  it('lists at most so many maps in the outline, the rest of each domain as one entry', () => {
+    const maps = (n: number, base: number) => Array.from({ length: n }, (_, i) => `  map 0x${(base + i).toString(16)}000 -> 0x${(base + i).toString(16)}000 size 4K`).join('\n');
+    const text = `domain a : paging {\n${maps(2, 0x10)}\n}\ndomain b : paging {\n${maps(4, 0x20)}\n  attach nic\n}\ndomain c : paging {\n${maps(1, 0x30)}\n}\n`;
+    const f = analyzeFixture(text).config.files[0]!;
+    const outline = documentSymbols(f, 3);
+    const entry = (s: { name: string; detail: string; span: { start: number; end: number } }) => `${s.name} [${s.detail}] ${text.slice(s.span.start, s.span.end).replace(/\s+/g, ' ')}`;
+    expect(outline.map((d) => [d.name, d.children.map(entry)])).toEqual([
+      ['a', ['0x1_0000 size 4K -> 0x10000 [] map 0x10000 -> 0x10000 size 4K', '0x1_1000 size 4K -> 0x11000 [] map 0x11000 -> 0x11000 size 4K']],
+      [
+        'b',
+        [
+          '0x2_0000 size 4K -> 0x20000 [] map 0x20000 -> 0x20000 size 4K',
+          '… 3 more maps [not listed: the outline shows at most 3 maps] map 0x21000 -> 0x21000 size 4K map 0x22000 -> 0x22000 size 4K map 0x23000 -> 0x23000 size 4K',
+        ],
+      ],
+      ['c', ['… 1 more map [not listed: the outline shows at most 3 maps] map 0x30000 -> 0x30000 size 4K']],
+    ]);
+    expect(documentSymbols(f).flatMap((d) => d.children).length).toBe(7);
+  });
   it('classifies names by kind and marks declarations', () => {
     const toks = semanticTokens(a.config, board);
     const at = (word: string, nth = 0) => {

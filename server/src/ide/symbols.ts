@@ -26,8 +26,16 @@ function mapLabel(m: ast.MapStmt): string {
   return `${start}${size} -> ${target}`;
 }
 
-export function documentSymbols(file: SourceFile): OutlineSymbol[] {
+/**
+ * At most this many maps are listed in a file's outline; the rest of each domain's maps are one
+ * entry (an outline of 100k maps helps no one and costs seconds to send, so VS Code's own JSON
+ * service likewise stops its outline at 5,000 items).
+ */
+export const MAX_OUTLINE_MAPS = 5000;
+
+export function documentSymbols(file: SourceFile, maxMaps = MAX_OUTLINE_MAPS): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
+  let budget = maxMaps;
   for (const st of file.ast.statements) {
     if (st.kind !== 'iommu' && st.kind !== 'irqchip' && st.kind !== 'device' && st.kind !== 'group' && st.kind !== 'domain') continue;
     if (!st.name) continue;
@@ -35,8 +43,24 @@ export function documentSymbols(file: SourceFile): OutlineSymbol[] {
     const children: OutlineSymbol[] = [];
     if (st.kind === 'domain') {
       detail = st.type?.text ?? '';
-      for (const s of st.stmts)
-        if (s.kind === 'map') children.push({ name: mapLabel(s), kind: 'map', detail: s.perm?.text ?? '', span: s.span, selection: s.keyword, children: [] });
+      let first: ast.MapStmt | null = null;
+      let last: ast.MapStmt | null = null;
+      let more = 0;
+      for (const s of st.stmts) {
+        if (s.kind !== 'map') continue;
+        if (budget > 0) {
+          budget--;
+          children.push({ name: mapLabel(s), kind: 'map', detail: s.perm?.text ?? '', span: s.span, selection: s.keyword, children: [] });
+        } else {
+          first ??= s;
+          last = s;
+          more++;
+        }
+      }
+      if (first && last) {
+        const detail = `not listed: the outline shows at most ${maxMaps.toLocaleString('en')} maps`;
+        children.push({ name: `… ${more.toLocaleString('en')} more map${more === 1 ? '' : 's'}`, kind: 'map', detail, span: { start: first.span.start, end: last.span.end }, selection: first.keyword, children: [] });
+      }
     } else if (st.kind === 'iommu' || st.kind === 'irqchip') {
       const model = st.props.find((p): p is ast.ModelProp => p.kind === 'model');
       detail = model?.value?.text ?? '';
