@@ -3,8 +3,8 @@
 
 import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type { Comment, FileAst, ParseResult, Span, SyntaxError } from './ast';
-import { Arrow, BlockComment, DotDot, StringLit, stringValue, UnterminatedBlockComment } from './lexer';
-import { scan } from './scanner';
+import { Arrow, BlockComment, DotDot, LCurly, RCurly, StringLit, stringValue, UnterminatedBlockComment } from './lexer';
+import { scan, type Scanned } from './scanner';
 import { describeToken, parser } from './parser';
 
 export * from './ast';
@@ -53,23 +53,56 @@ function kindOf(type: TokenType): TokenInfo['kind'] {
   return kind;
 }
 
+type Visit = (start: number, end: number, kind: TokenInfo['kind'], operator: boolean) => void;
+
 /**
  * Calls `visit` for each token and comment of a file in order, without an object per token
  * (for the editor's features on large files); `operator` is true for `->` and `..`. With
  * `before`, only those that start before that offset (each whole).
  */
-export function eachToken(text: string, visit: (start: number, end: number, kind: TokenInfo['kind'], operator: boolean) => void, before?: number): void {
-  const lexed = scan(text, before);
+export function eachToken(text: string, visit: Visit, before?: number): void {
+  visitFrom(scan(text, before), 0, 0, visit);
+}
+
+/** The scanned tokens from token `from` and the comments from offset `at`, in order. */
+function visitFrom(lexed: Scanned, from: number, at: number, visit: Visit): void {
   const table = lexed.tokens;
   const comments = lexed.comments;
   let c = 0;
-  for (let i = 0; i < table.count; i++) {
+  while (c < comments.length && comments[c]!.startOffset < at) c++;
+  for (let i = from; i < table.count; i++) {
     const start = table.start(i);
     for (; c < comments.length && comments[c]!.startOffset < start; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
     const type = table.type(i);
     visit(start, start + table.length(i), kindOf(type), type === Arrow || type === DotDot);
   }
   for (; c < comments.length; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+}
+
+/**
+ * The end of tokenize(text, before) that completion reads: from six tokens before the `{` of the
+ * innermost block still open at `before` (the words that name the block), or, at the top level,
+ * from the last brace before it (completion looks back no further than a brace). The blocks are
+ * counted over the whole text, as completion counts them (a `}` with nothing open closes
+ * nothing), but a large file's earlier tokens are never made.
+ */
+export function tokenizeTail(text: string, before: number): TokenInfo[] {
+  const lexed = scan(text, before);
+  const table = lexed.tokens;
+  const open: number[] = [];
+  let lastBrace = -1;
+  for (let i = 0; i < table.count; i++) {
+    const type = table.type(i);
+    if (type === LCurly) open.push(i);
+    else if (type === RCurly) open.pop();
+    else continue;
+    lastBrace = i;
+  }
+  const from = open.length > 0 ? Math.max(0, open[open.length - 1]! - 6) : Math.max(0, lastBrace);
+  const at = from < table.count ? table.start(from) : 0;
+  const out: TokenInfo[] = [];
+  visitFrom(lexed, from, at, (start, end, kind) => out.push({ span: { start, end }, image: text.slice(start, end), kind }));
+  return out;
 }
 
 /**

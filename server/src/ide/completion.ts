@@ -2,7 +2,7 @@
 // check codes in suppression comments. Works on the text before the cursor, so it copes with
 // the half-written statements of a file being edited.
 
-import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
+import { BLOCK_KEYWORDS, TOP_LEVEL_KEYWORDS, tokenize, tokenizeTail, type BlockKind, type TokenInfo } from '../../../grammar/src/index';
 import { CHECKS } from '../checks/registry';
 import { cmdlineCompletion } from './cmdline';
 import { describeIommuDefaults, describeIrqchipDefaults } from '../model/defaults';
@@ -36,13 +36,17 @@ type Context = BlockKind | 'group' | 'top';
 
 const WORD = /[A-Za-z0-9_.-]*$/;
 
+/** Whether completion reads the whole file's tokens (only to test that both ways agree). */
+export const completionTokens = { wholeFile: false };
+
 export function completion(text: string, offset: number, config: Configuration | null): CompletionItem[] {
   const before = text.slice(0, offset);
   const partial = WORD.exec(before)![0];
   const replace = { start: offset - partial.length, end: offset };
   const item = (label: string, kind: CompletionKind, detail?: string): CompletionItem => ({ label, kind, replace, ...(detail ? { detail } : {}) });
 
-  const tokens = tokenize(text, offset);
+  // the tokens of the block the cursor is in (and what names it), not the whole file's
+  const tokens = completionTokens.wholeFile ? tokenize(text, offset) : tokenizeTail(text, offset);
   const last = tokens[tokens.length - 1];
   // inside a comment: codes after `iommu-check: ignore`
   if (last && last.kind === 'comment' && (offset < last.span.end || (offset === last.span.end && !last.image.startsWith('/*')))) {
