@@ -6,6 +6,7 @@
 //   2. The engine in process on a typical hand-written configuration and on the older generated
 //      shapes (parse, full check, resolve()).
 //   3. The language server (scripts/bench-lsp.mjs, run as a child with the same arguments).
+//   4. The language server on one file of 100k maps (scripts/bench-lsp-large.mjs; not with --quick).
 // BENCH_BEFORE=DIR (a build of an earlier version: DIR/dist/iommu-check.js, DIR/dist/server.js)
 // times that version as well, in the same run, for before/after tables.
 // `--cli-only`: part 1 only. `npm run bench -- --quick` (or BENCH_QUICK=1) stops the CLI series at 100k maps and takes fewer
@@ -195,4 +196,15 @@ if (before) {
     env: { ...process.env, BENCH_SERVER: path.join(before, 'dist', 'server.js'), BENCH_CLI: beforeCli },
   });
   process.exitCode ||= old.status ?? 1;
+}
+
+// 4. The language server on one large file (not with --quick).
+if (!quick) {
+  console.log('');
+  const large = spawnSync(process.execPath, [path.join(here, 'bench-lsp-large.mjs')], { stdio: 'inherit' });
+  process.exitCode ||= large.status ?? 1;
+  if (before) {
+    const old = spawnSync(process.execPath, [path.join(here, 'bench-lsp-large.mjs')], { stdio: 'inherit', env: { ...process.env, BENCH_SERVER: path.join(before, 'dist', 'server.js') } });
+    process.exitCode ||= old.status ?? 1;
+  }
 }
