@@ -1,9 +1,10 @@
 // `npm run bench` (fourth part): the real language server (dist/server.js --stdio) on one large
 // generated file (100k maps by default: gen-config.mjs `generateMaps`, about 4.5 MB): the time
 // from opening it to its diagnostics, then each request an editor makes on opening or typing,
-// one after another (each alone): hover on a map, semantic tokens, the outline, folding ranges,
-// and completion near the end of the file. Prints a Markdown table. BENCH_LARGE_MAPS changes the
-// size; BENCH_SERVER names another build's dist/server.js (bench.mjs's BENCH_BEFORE).
+// one after another (each alone): hover on a map, semantic tokens (of a screenful, then of the
+// whole file), the outline, folding ranges, and completion near the end of the file. Prints a
+// Markdown table. BENCH_LARGE_MAPS changes the size; BENCH_SERVER names another build's
+// dist/server.js (bench.mjs's BENCH_BEFORE).
 //   node scripts/bench-lsp-large.mjs
 
 import { spawn } from 'node:child_process';
@@ -55,6 +56,7 @@ const mapLine = Math.floor(lines.length / 2);
 const at = { line: mapLine, character: lines[mapLine].indexOf('0x') + 3 };
 await timed('hover on a map (first)', 'textDocument/hover', { textDocument: doc, position: at }, (r) => (r ? 'answered' : 'none'));
 await timed('hover on another map', 'textDocument/hover', { textDocument: doc, position: { ...at, line: mapLine + 1000 } }, (r) => (r ? 'answered' : 'none'));
+await timed('semantic tokens of 60 lines (range)', 'textDocument/semanticTokens/range', { textDocument: doc, range: { start: { line: mapLine, character: 0 }, end: { line: mapLine + 60, character: 0 } } }, (r) => `${(r.data.length / 5).toLocaleString('en')} tokens`);
 await timed('semantic tokens (whole file)', 'textDocument/semanticTokens/full', { textDocument: doc }, (r) => `${(r.data.length / 5).toLocaleString('en')} tokens`);
 await timed('outline (document symbols)', 'textDocument/documentSymbol', { textDocument: doc }, (r) => `${r.reduce((n, d) => n + 1 + (d.children?.length ?? 0), 0).toLocaleString('en')} symbols`);
 await timed('folding ranges', 'textDocument/foldingRange', { textDocument: doc }, (r) => `${r.length} ranges`);

@@ -24,7 +24,10 @@ const TOKEN_KIND: Record<TokenInfo['kind'], TokenKind> = {
   punctuation: 'operator', // `->` and `..` only
 };
 
-export function semanticTokens(config: Configuration | null, file: SourceFile): SemanticToken[] {
+/** The file's tokens in order; with `span`, only those that overlap it (all are read: a comment or string may begin before it). */
+export function semanticTokens(config: Configuration | null, file: SourceFile, span?: { start: number; end: number }): SemanticToken[] {
+  const from = span?.start ?? 0;
+  const to = span?.end ?? Infinity;
   const refs = new Map<number, { kind: SymbolKind | null; declaration: boolean }>();
   if (config)
     for (const r of config.references)
@@ -33,6 +36,7 @@ export function semanticTokens(config: Configuration | null, file: SourceFile): 
   const out: SemanticToken[] = [];
   // one object per token (a large file has hundreds of thousands)
   eachToken(file.text, (start, end, kind, operator) => {
+    if (end <= from || start >= to) return;
     const ref = refs.get(start);
     if (ref) {
       if (ref.kind) out.push({ start, end, kind: ref.kind, declaration: ref.declaration });

@@ -12,7 +12,7 @@ export const CAPABILITIES: ServerCapabilities = {
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,
   completionProvider: { triggerCharacters: [' ', ':', ','] },
-  semanticTokensProvider: { legend: { tokenTypes: TOKEN_TYPES, tokenModifiers: TOKEN_MODIFIERS }, full: true },
+  semanticTokensProvider: { legend: { tokenTypes: TOKEN_TYPES, tokenModifiers: TOKEN_MODIFIERS }, full: true, range: true },
   foldingRangeProvider: true,
   documentFormattingProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },

@@ -13,7 +13,9 @@ import {
   type InlayHint,
   type InlayHintParams,
   type SemanticTokens,
+  type Range,
   type SemanticTokensParams,
+  type SemanticTokensRangeParams,
   type SymbolInformation,
   type WorkspaceSymbolParams,
 } from 'vscode-languageserver/node';
@@ -51,11 +53,24 @@ export function onInlayHints(ctx: FeatureContext, params: InlayHintParams): Inla
 }
 
 export function onSemanticTokens(ctx: FeatureContext, params: SemanticTokensParams): SemanticTokens {
-  const v = ctx.view(params.textDocument.uri);
+  return encodedTokens(ctx, params.textDocument.uri, null);
+}
+
+/** The tokens of the range asked for (an editor asks for what it shows of a large file first). */
+export function onSemanticTokensRange(ctx: FeatureContext, params: SemanticTokensRangeParams): SemanticTokens {
+  return encodedTokens(ctx, params.textDocument.uri, params.range);
+}
+
+function encodedTokens(ctx: FeatureContext, uri: string, range: Range | null): SemanticTokens {
+  const v = ctx.view(uri);
   if (!v) return { data: [] };
   const now = ctx.project.host.read(v.path) ?? v.file.text;
+  // the range in the analysed text (the whole file when an edit since touches its ends)
+  const start = range && v.map.toAnalysed(v.map.current.offset(range.start));
+  const end = range && v.map.toAnalysed(v.map.current.offset(range.end));
+  const span = start !== null && end !== null ? { start, end } : undefined;
   const tokens = [];
-  for (const t of semanticTokens(v.analysis.config, v.file)) {
+  for (const t of semanticTokens(v.analysis.config, v.file, span)) {
     const s = v.map.spanToCurrent(t);
     if (s) tokens.push(s === t ? t : { ...t, start: s.start, end: s.end });
   }

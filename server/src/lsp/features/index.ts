@@ -3,7 +3,7 @@
 
 import { ADDRESS_MAP_REQUEST, onAddressMap, onCodeLens } from '../addressMap';
 import type { FeatureContext } from './context';
-import { onDocumentSymbols, onFoldingRanges, onHover, onInlayHints, onSemanticTokens, onWorkspaceSymbols } from './display';
+import { onDocumentSymbols, onFoldingRanges, onHover, onInlayHints, onSemanticTokens, onSemanticTokensRange, onWorkspaceSymbols } from './display';
 import { onCodeAction, onCompletion, onFormatting } from './edits';
 import { onDefinition, onPrepareRename, onReferences, onRename } from './navigation';
 
@@ -20,6 +20,7 @@ export const FEATURES: Record<string, Feature> = {
   'workspace/symbol': onWorkspaceSymbols,
   'textDocument/completion': onCompletion,
   'textDocument/semanticTokens/full': onSemanticTokens,
+  'textDocument/semanticTokens/range': onSemanticTokensRange,
   'textDocument/foldingRange': onFoldingRanges,
   'textDocument/formatting': onFormatting,
   'textDocument/codeAction': onCodeAction,
