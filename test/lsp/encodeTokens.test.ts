@@ -11,6 +11,7 @@ import { encodeTokens, TOKEN_INDEX } from '../../server/src/lsp/convert';
 const COMMENT = TOKEN_INDEX.comment;
 import type { SourceFile } from '../../server/src/model/types';
 import { CORPUS } from '../properties/corpus';
+import { absoluteTokens } from '../helpers/semanticTokens';
 
 /** Each token's pieces, line by line, as absolute [line, character, length, type, modifiers]. */
 function reference(text: string, tokens: readonly SemanticToken[]): number[][] {
@@ -29,19 +30,6 @@ function reference(text: string, tokens: readonly SemanticToken[]): number[][] {
   return out;
 }
 
-/** encodeTokens' output made absolute again. */
-function absolute(data: readonly number[]): number[][] {
-  const out: number[][] = [];
-  let line = 0;
-  let char = 0;
-  for (let i = 0; i < data.length; i += 5) {
-    line += data[i]!;
-    char = data[i] === 0 ? char + data[i + 1]! : data[i + 1]!;
-    out.push([line, char, data[i + 2]!, data[i + 3]!, data[i + 4]!]);
-  }
-  return out;
-}
-
 function fileOf(text: string): SourceFile {
   const { ast, errors } = parse(text);
   return { path: '/x.iommu', text, lines: new LineIndex(text), ast, syntaxErrors: errors };
@@ -52,7 +40,7 @@ describe('encodeTokens', () => {
     for (const c of CORPUS) {
       const f = fileOf(c.text);
       const tokens = semanticTokens(null, f);
-      expect(absolute(encodeTokens(c.text, f.lines, tokens)), c.name).toEqual(reference(c.text, tokens));
+      expect(absoluteTokens(encodeTokens(c.text, f.lines, tokens)), c.name).toEqual(reference(c.text, tokens));
     }
   });
 
@@ -60,8 +48,8 @@ describe('encodeTokens', () => {
     const text = 'iommu a { /* one\r\ntwo\rthree\n\nfour */ model smmuv3 }\r\n// last';
     const f = fileOf(text);
     const tokens = semanticTokens(null, f);
-    expect(absolute(encodeTokens(text, f.lines, tokens))).toEqual(reference(text, tokens));
-    expect(absolute(encodeTokens(text, f.lines, tokens)).filter((t) => t[3] === COMMENT)).toEqual([
+    expect(absoluteTokens(encodeTokens(text, f.lines, tokens))).toEqual(reference(text, tokens));
+    expect(absoluteTokens(encodeTokens(text, f.lines, tokens)).filter((t) => t[3] === COMMENT)).toEqual([
       [0, 10, 6, COMMENT, 0],
       [1, 0, 3, COMMENT, 0],
       [2, 0, 5, COMMENT, 0],
@@ -77,7 +65,7 @@ describe('encodeTokens', () => {
         const text = ps.join('');
         const f = fileOf(text);
         const tokens = semanticTokens(null, f);
-        expect(absolute(encodeTokens(text, f.lines, tokens))).toEqual(reference(text, tokens));
+        expect(absoluteTokens(encodeTokens(text, f.lines, tokens))).toEqual(reference(text, tokens));
       }),
       { numRuns: 1000 },
     );

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { absoluteTokens } from '../helpers/semanticTokens';
 import { Server, workspace } from './lsp';
 
 const MAIN = `include "lib/devices.iommu"
@@ -84,27 +85,14 @@ describe('documents', () => {
 });
 
 describe('semantic tokens', () => {
-  /** The protocol's relative encoding made absolute: [line, character, length, type, modifiers]. */
-  const absolute = (data: number[]) => {
-    const out: number[][] = [];
-    let line = 0;
-    let char = 0;
-    for (let i = 0; i < data.length; i += 5) {
-      line += data[i]!;
-      char = data[i] === 0 ? char + data[i + 1]! : data[i + 1]!;
-      out.push([line, char, data[i + 2]!, data[i + 3]!, data[i + 4]!]);
-    }
-    return out;
-  };
-
   it('for a range are those of the whole file that overlap it, also after an edit', async () => {
     const s = await serve({ 'main.iommu': MAIN, 'lib/devices.iommu': DEVICES });
     await s.open('main.iommu', MAIN);
     const doc = { uri: s.uri('main.iommu') };
-    const full = absolute(((await s.conn.sendRequest('textDocument/semanticTokens/full', { textDocument: doc })) as { data: number[] }).data);
+    const full = absoluteTokens(((await s.conn.sendRequest('textDocument/semanticTokens/full', { textDocument: doc })) as { data: number[] }).data);
     expect(full.length).toBeGreaterThan(20);
     const range = { start: { line: 2, character: 10 }, end: { line: 4, character: 5 } };
-    const part = absolute(((await s.conn.sendRequest('textDocument/semanticTokens/range', { textDocument: doc, range })) as { data: number[] }).data);
+    const part = absoluteTokens(((await s.conn.sendRequest('textDocument/semanticTokens/range', { textDocument: doc, range })) as { data: number[] }).data);
     const lines = MAIN.split('\n');
     const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
     const [from, to] = [offset(range.start), offset(range.end)];
@@ -113,7 +101,7 @@ describe('semantic tokens', () => {
     // an edit the analysis has not seen yet: positions follow the text now
     const edited = MAIN.replace('domain vm', '\n\ndomain vm');
     await s.conn.sendNotification('textDocument/didChange', { textDocument: { ...doc, version: 2 }, contentChanges: [{ text: edited }] });
-    const moved = absolute(((await s.conn.sendRequest('textDocument/semanticTokens/range', { textDocument: doc, range: { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } } })) as { data: number[] }).data);
+    const moved = absoluteTokens(((await s.conn.sendRequest('textDocument/semanticTokens/range', { textDocument: doc, range: { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } } })) as { data: number[] }).data);
     expect(moved.map(([line, char, length]) => edited.split('\n')[line!]!.slice(char!, char! + length!))).toEqual(['domain', 'vm', 'paging']);
   }, 60_000);
 });
