@@ -64,11 +64,24 @@ export function countOf(d: Diagnostic): number {
  * syntax errors): a binary file or a generated one with a thousand errors stays readable.
  */
 export function capFlood(sorted: Diagnostic[]): Diagnostic[] {
+  return capPerCode(sorted, (d, rest, message) => {
+    const summary: Diagnostic = { code: d.code, severity: d.severity, loc: d.loc, message, related: [] };
+    STANDS_FOR.set(summary, rest);
+    return summary;
+  });
+}
+
+/**
+ * Each code of `sorted` that fires more than MAX_DIAGNOSTICS_PER_CODE + 1 times cut to its first
+ * MAX_DIAGNOSTICS_PER_CODE and, in place of the next, what `summary` makes of it, of the count of
+ * the rest and of the message saying so (for configurations, capFlood; for kernel logs).
+ */
+export function capPerCode<T extends { code: string }>(sorted: T[], summary: (next: T, rest: number, message: string) => T): T[] {
   const count = new Map<string, number>();
   for (const d of sorted) count.set(d.code, (count.get(d.code) ?? 0) + 1);
   if ([...count.values()].every((n) => n <= MAX_DIAGNOSTICS_PER_CODE + 1)) return sorted;
   const seen = new Map<string, number>();
-  const out: Diagnostic[] = [];
+  const out: T[] = [];
   for (const d of sorted) {
     const total = count.get(d.code)!;
     const k = (seen.get(d.code) ?? 0) + 1;
@@ -76,9 +89,7 @@ export function capFlood(sorted: Diagnostic[]): Diagnostic[] {
     if (total <= MAX_DIAGNOSTICS_PER_CODE + 1 || k <= MAX_DIAGNOSTICS_PER_CODE) out.push(d);
     else if (k === MAX_DIAGNOSTICS_PER_CODE + 1) {
       const rest = total - MAX_DIAGNOSTICS_PER_CODE;
-      const summary: Diagnostic = { code: d.code, severity: d.severity, loc: d.loc, message: `${rest} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] };
-      STANDS_FOR.set(summary, rest);
-      out.push(summary);
+      out.push(summary(d, rest, `${rest} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`));
     }
   }
   return out;

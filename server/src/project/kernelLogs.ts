@@ -8,7 +8,7 @@ import { explainLogs } from '../fault/explain';
 import { scanLog, type ScanResult } from '../fault/scan';
 import { hex } from '../model/intervals';
 import type { PlainDiagnostic, PlainRelated } from './diagnostics';
-import { MAX_DIAGNOSTICS_PER_CODE, rangeOf } from './diagnostics';
+import { capPerCode, rangeOf } from './diagnostics';
 import type { ConfigurationAnalysis, Project } from './project';
 
 /**
@@ -95,22 +95,7 @@ export function logDiagnostics(text: string, config: ConfigurationAnalysis | nul
     out.push(...rest);
   }
   out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return capPerCode(out).slice(0, MAX_LOG_DIAGNOSTICS);
+  // each code cut as Project.report() cuts a configuration's (capFlood)
+  return capPerCode(out, (d, _rest, message) => ({ ...d, message, related: [] })).slice(0, MAX_LOG_DIAGNOSTICS);
 }
 
-/** As Project.report() does for configurations (capFlood): each code cut to its first MAX_DIAGNOSTICS_PER_CODE and a count. */
-function capPerCode(sorted: PlainDiagnostic[]): PlainDiagnostic[] {
-  const count = new Map<string, number>();
-  for (const d of sorted) count.set(d.code, (count.get(d.code) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  const out: PlainDiagnostic[] = [];
-  for (const d of sorted) {
-    const total = count.get(d.code)!;
-    const k = (seen.get(d.code) ?? 0) + 1;
-    seen.set(d.code, k);
-    if (total <= MAX_DIAGNOSTICS_PER_CODE + 1 || k <= MAX_DIAGNOSTICS_PER_CODE) out.push(d);
-    else if (k === MAX_DIAGNOSTICS_PER_CODE + 1)
-      out.push({ ...d, message: `${total - MAX_DIAGNOSTICS_PER_CODE} more ${d.code} diagnostics from here on are not reported (the first ${MAX_DIAGNOSTICS_PER_CODE} are)`, related: [] });
-  }
-  return out;
-}
