@@ -6,31 +6,7 @@
 
 import { ACS_STD, type MachineSpec } from '../helpers/sysfsTree';
 import { buildIort, compileAsl, compileDts, fixture } from './acpi-build';
-
-const X86_MSI = '0x00000000fee00000 0x00000000feefffff msi\n';
-const ARM_SW_MSI = '0x0000000008000000 0x00000000080fffff msi\n';
-
-/** An ACPI MADT with a GIC ITS structure per base (translation IDs 0, 1, …), checksum made right. */
-export function madtWithIts(...bases: bigint[]): Buffer {
-  const structs = bases.map((base, id) => {
-    const its = Buffer.alloc(20);
-    its.writeUInt8(0x0f, 0);
-    its.writeUInt8(20, 1);
-    its.writeUInt32LE(id, 4);
-    its.writeBigUInt64LE(base, 8);
-    return its;
-  });
-  const t = Buffer.concat([Buffer.alloc(44), ...structs]);
-  t.write('APIC', 0, 'ascii');
-  t.writeUInt32LE(t.length, 4);
-  t.writeUInt8(5, 8);
-  t.write('IOMMUC', 10, 'ascii');
-  t.write('TESTMADT', 16, 'ascii');
-  let sum = 0;
-  for (const x of t) sum = (sum + x) & 0xff;
-  t.writeUInt8((256 - sum) & 0xff, 9);
-  return t;
-}
+import { ARM_SW_MSI, madtWithIts, X86_MSI } from './machines';
 
 /** Two root complexes (segments 0 and 1), each behind its own SMMUv3 whose StreamIDs go to its own ITS. */
 const TWO_RC_IORT = buildIort([

@@ -3,9 +3,9 @@
 
 import { ACS_STD, type MachineSpec } from '../helpers/sysfsTree';
 
-const X86_MSI = '0x00000000fee00000 0x00000000feefffff msi\n';
+export const X86_MSI = '0x00000000fee00000 0x00000000feefffff msi\n';
 const HT_HOLE = '0x000000fd00000000 0x000000ffffffffff reserved\n';
-const ARM_SW_MSI = '0x0000000008000000 0x00000000080fffff msi\n';
+export const ARM_SW_MSI = '0x0000000008000000 0x00000000080fffff msi\n';
 
 const b = (n: number) => 1n << BigInt(n);
 const field = (v: number, lo: number) => BigInt(v) << BigInt(lo);
@@ -81,15 +81,17 @@ export const EPYC: MachineSpec = {
   proc: { cmdline: 'root=/dev/sda2 ro amd_iommu=on iommu.strict=0', osrelease: '6.12.9-200.fc41.x86_64', pageKiB: 4, interrupts: ' 60:   0  IR-PCI-MSIX-0000:01:00.0  0-edge  mlx5_async0\n' },
 };
 
-/** An ACPI MADT with one GIC ITS structure at `base` (checksum made right). */
-export function madtWithIts(base: bigint): Buffer {
-  const header = 36;
-  const its = Buffer.alloc(20);
-  its.writeUInt8(0x0f, 0);
-  its.writeUInt8(20, 1);
-  its.writeUInt32LE(0, 4);
-  its.writeBigUInt64LE(base, 8);
-  const t = Buffer.concat([Buffer.alloc(header + 8), its]);
+/** An ACPI MADT with a GIC ITS structure per base (translation IDs 0, 1, …), checksum made right. */
+export function madtWithIts(...bases: bigint[]): Buffer {
+  const structs = bases.map((base, id) => {
+    const its = Buffer.alloc(20);
+    its.writeUInt8(0x0f, 0);
+    its.writeUInt8(20, 1);
+    its.writeUInt32LE(id, 4);
+    its.writeBigUInt64LE(base, 8);
+    return its;
+  });
+  const t = Buffer.concat([Buffer.alloc(44), ...structs]);
   t.write('APIC', 0, 'ascii');
   t.writeUInt32LE(t.length, 4);
   t.writeUInt8(5, 8);
