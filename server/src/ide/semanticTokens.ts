@@ -24,10 +24,12 @@ const TOKEN_KIND: Record<TokenInfo['kind'], TokenKind> = {
   punctuation: 'operator', // `->` and `..` only
 };
 
-/** The file's tokens in order; with `span`, only those that overlap it (all are read: a comment or string may begin before it). */
+/**
+ * The file's tokens in order; with `span`, only those that overlap it (the text is scanned from
+ * its start, since a comment or string may begin before the span, and no further than its end).
+ */
 export function semanticTokens(config: Configuration | null, file: SourceFile, span?: { start: number; end: number }): SemanticToken[] {
   const from = span?.start ?? 0;
-  const to = span?.end ?? Infinity;
   const refs = new Map<number, { kind: SymbolKind | null; declaration: boolean }>();
   if (config)
     for (const r of config.references)
@@ -35,14 +37,18 @@ export function semanticTokens(config: Configuration | null, file: SourceFile, s
         refs.set(r.loc.span.start, { kind: r.target?.kind ?? null, declaration: !!r.target && r.target.nameLoc.file === file && r.target.nameLoc.span.start === r.loc.span.start });
   const out: SemanticToken[] = [];
   // one object per token (a large file has hundreds of thousands)
-  eachToken(file.text, (start, end, kind, operator) => {
-    if (end <= from || start >= to) return;
-    const ref = refs.get(start);
-    if (ref) {
-      if (ref.kind) out.push({ start, end, kind: ref.kind, declaration: ref.declaration });
-      return;
-    }
-    if (kind !== 'punctuation' || operator) out.push({ start, end, kind: TOKEN_KIND[kind], declaration: false });
-  });
+  eachToken(
+    file.text,
+    (start, end, kind, operator) => {
+      if (end <= from) return;
+      const ref = refs.get(start);
+      if (ref) {
+        if (ref.kind) out.push({ start, end, kind: ref.kind, declaration: ref.declaration });
+        return;
+      }
+      if (kind !== 'punctuation' || operator) out.push({ start, end, kind: TOKEN_KIND[kind], declaration: false });
+    },
+    span?.end,
+  );
   return out;
 }
