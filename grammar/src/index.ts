@@ -70,13 +70,17 @@ function visitFrom(lexed: Scanned, from: number, at: number, visit: Visit): void
   const comments = lexed.comments;
   let c = 0;
   while (c < comments.length && comments[c]!.startOffset < at) c++;
+  /** The comments not yet visited that start before `offset`. */
+  const commentsBefore = (offset: number) => {
+    for (; c < comments.length && comments[c]!.startOffset < offset; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+  };
   for (let i = from; i < table.count; i++) {
     const start = table.start(i);
-    for (; c < comments.length && comments[c]!.startOffset < start; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+    commentsBefore(start);
     const type = table.type(i);
     visit(start, start + table.length(i), kindOf(type), type === Arrow || type === DotDot);
   }
-  for (; c < comments.length; c++) visit(comments[c]!.startOffset, comments[c]!.startOffset + comments[c]!.image.length, 'comment', false);
+  commentsBefore(Infinity);
 }
 
 /**
